@@ -1,0 +1,250 @@
+"""The app's state and verbs without the page: read a drawing, judge the weights, train, teach.
+
+app.py wires these to the DOM; everything here is plain Python, tested under CPython.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from . import IMAGE_PIXELS
+from .data import Bundle
+from .metrics import accuracy, confusion, misclassified, probabilities
+from .model import Design, Progress, TrainConfig, predict_proba, sigmoid, sumprod, train
+from .preprocess import Stages, preprocess_rgba
+from .weights import Weights
+
+TEACH_COPIES = 25  # a taught digit counts as this many training images, so a few steps can fix it
+TEACH_MAX_STEPS = 60
+TEACH_LEARNING_RATE = 1.0
+MAX_EXAMPLES = 200
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the model made of one drawing."""
+
+    stages: Stages
+    contributions: list[float]  # w_j * x_j per pixel
+    bias: float
+    z: float
+    p1: float
+
+    @property
+    def digit(self) -> int:
+        return int(self.p1 >= 0.5)
+
+
+def explain(weights: Weights, x: Sequence[float], stages: Stages) -> Reading:
+    contributions = [wj * xj for wj, xj in zip(weights.w, x)]
+    z = weights.b + sumprod(weights.w, x)
+    return Reading(stages, contributions, weights.b, z, sigmoid(z))
+
+
+@dataclass(frozen=True)
+class TestReport:
+    accuracy: float
+    confusion: dict[str, int]
+    mistakes: list[tuple[int, float]]  # (test index, p1)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A user's drawing, preprocessed and stored as MNIST uint8, with the label they gave it."""
+
+    pixels: bytes
+    label: int
+
+
+def example_from_image(x: Sequence[float], label: int) -> Example:
+    return Example(bytes(min(max(int(v * 255 + 0.5), 0), 255) for v in x), int(label))
+
+
+def examples_to_json(examples: Sequence[Example]) -> str:
+    return json.dumps([{"label": e.label, "pixels": base64.b64encode(e.pixels).decode()} for e in examples])
+
+
+def examples_from_json(text: str) -> list[Example]:
+    """Parse stored examples; raises ValueError on anything that is not exactly that format."""
+    items = json.loads(text)
+    if not isinstance(items, list) or len(items) > MAX_EXAMPLES:
+        raise ValueError("stored digits are not a list of at most 200 items")
+    examples = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("label") not in (0, 1) or not isinstance(item.get("pixels"), str):
+            raise ValueError("a stored digit lacks a 0/1 label or its pixels")
+        pixels = base64.b64decode(item["pixels"], validate=True)
+        if len(pixels) != IMAGE_PIXELS:
+            raise ValueError(f"a stored digit has {len(pixels)} pixels, not {IMAGE_PIXELS}")
+        examples.append(Example(pixels, item["label"]))
+    return examples
+
+
+class ConfigError(ValueError):
+    """Hyperparameters typed into the page that cannot be used; `fields` names the culprits."""
+
+    def __init__(self, message: str, fields: list[str]):
+        super().__init__(message)
+        self.fields = fields
+
+
+def parse_config(text: dict[str, str]) -> TrainConfig:
+    """Hyperparameters from form fields (keys lr, iterations, batch-size, l2, seed) or ConfigError."""
+    problems, bad, values = [], [], {}
+    for key, label, kind in (
+        ("lr", "learning rate", float),
+        ("iterations", "iterations", int),
+        ("batch-size", "batch size", int),
+        ("l2", "L2", float),
+        ("seed", "seed", int),
+    ):
+        raw = str(text.get(key, "")).strip()
+        try:
+            values[key] = _parse_number(raw, kind)
+        except ValueError as exc:
+            problems.append(f"{label}: {exc}")
+            bad.append(key)
+    if not problems:
+        try:
+            return TrainConfig(values["lr"], values["iterations"], values["batch-size"], values["l2"], values["seed"])
+        except ValueError as exc:
+            message = str(exc)
+            bad = [k for k, label in _LABELS.items() if label in message]
+            raise ConfigError(message[0].upper() + message[1:] + ".", bad) from None
+    raise ConfigError("; ".join(problems) + ".", bad)
+
+
+_LABELS = {"lr": "learning rate", "iterations": "iterations", "batch-size": "batch size", "l2": "L2", "seed": "seed"}
+
+
+def _parse_number(raw: str, kind: type) -> float | int:
+    if not raw:
+        raise ValueError("empty, type a number")
+    if kind is int:
+        if not raw.lstrip("+-").isdigit():
+            raise ValueError(f"{raw[:20]!r} is not a whole number")
+        return int(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{raw[:20]!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{raw[:20]!r} is not a finite number")
+    return value
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Lab:
+    """Data, the weights in use, the shipped weights and the user's own digits."""
+
+    def __init__(self, bundle: Bundle, shipped: Weights):
+        self.bundle = bundle
+        self.shipped = shipped
+        self.weights = shipped
+        self.examples: list[Example] = []
+        self._test_set: Design | None = None
+        self._train_set: Design | None = None
+        self._test_p1: tuple[Weights, list[float]] | None = None
+
+    # ---- data, built on first use: the page is ready before any of it is needed
+    @property
+    def test_set(self) -> Design:
+        if self._test_set is None:
+            self._test_set = Design(self.bundle.test.pixels, self.bundle.test.labels)
+        return self._test_set
+
+    @property
+    def train_set(self) -> Design:
+        if self._train_set is None:
+            self._train_set = Design(self.bundle.train.pixels, self.bundle.train.labels)
+        return self._train_set
+
+    def training_set(self) -> Design:
+        """The bundled train split plus the user's digits, each repeated TEACH_COPIES times."""
+        if not self.examples:
+            return self.train_set
+        extra = [e for e in self.examples for _ in range(TEACH_COPIES)]
+        pixels = self.bundle.train.pixels + b"".join(e.pixels for e in extra)
+        return Design(pixels, list(self.bundle.train.labels) + [e.label for e in extra])
+
+    # ---- reading
+    def read(self, rgba: bytes, width: int, height: int) -> Reading:
+        """Preprocess a canvas and explain the verdict; raises NotADigit for an empty canvas."""
+        stages = preprocess_rgba(rgba, width, height)
+        return explain(self.weights, stages.image, stages)
+
+    def p1(self, x: Sequence[float]) -> float:
+        return predict_proba(self.weights.w, self.weights.b, x)
+
+    def sample(self, rng: random.Random) -> tuple[int, int, bytes]:
+        """A random test image: (index, true label, 784 uint8 pixels)."""
+        i = rng.randrange(self.bundle.test.n)
+        return i, self.bundle.test.labels[i], self.bundle.test.image_bytes(i)
+
+    # ---- judging
+    def test_probabilities(self) -> list[float]:
+        if self._test_p1 is None or self._test_p1[0] is not self.weights:
+            self._test_p1 = (self.weights, probabilities(self.test_set, self.weights.w, self.weights.b))
+        return self._test_p1[1]
+
+    def test_report(self, threshold: float = 0.5) -> TestReport:
+        p1, labels = self.test_probabilities(), self.test_set.labels
+        return TestReport(
+            accuracy(p1, labels, threshold),
+            confusion(p1, labels, threshold),
+            [(i, p1[i]) for i in misclassified(p1, labels, threshold)],
+        )
+
+    # ---- changing the weights
+    def use(self, weights: Weights) -> None:
+        self.weights = weights
+
+    def reset(self) -> None:
+        self.weights = self.shipped
+
+    def training_run(self, config: TrainConfig) -> Iterator[Progress]:
+        """Train from zeros on the train split (+ the user's digits), as the CLI does."""
+        return train(self.training_set(), self.test_set, config)
+
+    def adopt(self, progress: Progress, config: TrainConfig, how: str) -> Weights:
+        """Make the weights of `progress` the ones in use, with a record of how they came about."""
+        meta = {
+            "trained": {**config.as_dict(), "iterations_run": progress.iteration},
+            "trained_by": how,
+            "trained_at": now_iso(),
+            "data_sha256": self.shipped.meta.get("data_sha256"),
+            "train_accuracy": progress.train_accuracy,
+            "test_accuracy": progress.test_accuracy,
+            "your_digits": len(self.examples),
+        }
+        self.weights = Weights(list(progress.w), progress.b, meta)
+        return self.weights
+
+    # ---- teaching
+    def add_example(self, x: Sequence[float], label: int) -> Example:
+        if len(self.examples) >= MAX_EXAMPLES:
+            raise ValueError(f"you already taught {MAX_EXAMPLES} digits: clear them first")
+        example = example_from_image(x, label)
+        self.examples.append(example)
+        return example
+
+    def examples_right(self, weights_w: Sequence[float], b: float) -> bool:
+        return all(
+            (predict_proba(weights_w, b, [p / 255 for p in e.pixels]) >= 0.5) == (e.label == 1) for e in self.examples
+        )
+
+    def teaching_run(self) -> Iterator[Progress]:
+        """Fine-tune the weights in use on train + your digits until every one of yours is read right."""
+        config = TrainConfig(learning_rate=TEACH_LEARNING_RATE, iterations=TEACH_MAX_STEPS)
+        for progress in train(self.training_set(), self.test_set, config, w=self.weights.w, b=self.weights.b):
+            yield progress
+            if self.examples_right(progress.w, progress.b):
+                return

@@ -1,0 +1,54 @@
+// Small canvas charts, about 60 lines instead of a vendored chart library (Chart.js is ~200 KB
+// minified, half of the app's size budget, for two line charts).
+export function lineChart(canvas, { series, yMin, yMax, xMax, yLabel, format }) {
+  const ctx = canvas.getContext("2d");
+  const dpr = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth || 320;
+  const height = canvas.clientHeight || 180;
+  if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
+  if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const pad = { left: 46, right: 10, top: 10, bottom: 24 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const x = (i) => pad.left + (xMax > 0 ? (i / xMax) * plotW : 0);
+  const y = (v) => pad.top + plotH - ((Math.min(Math.max(v, yMin), yMax) - yMin) / (yMax - yMin || 1)) * plotH;
+
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = "#555";
+  ctx.strokeStyle = "#ddd";
+  ctx.lineWidth = 1;
+  for (let k = 0; k <= 4; k++) {
+    const v = yMin + ((yMax - yMin) * k) / 4;
+    ctx.beginPath();
+    ctx.moveTo(pad.left, y(v));
+    ctx.lineTo(pad.left + plotW, y(v));
+    ctx.stroke();
+    ctx.fillText(format ? format(v) : v.toFixed(2), 4, y(v) + 4);
+  }
+  ctx.fillText("0", pad.left - 3, height - 8);
+  ctx.fillText(`iteration ${xMax}`, pad.left + plotW - 70, height - 8);
+  if (yLabel) ctx.fillText(yLabel, pad.left + 6, pad.top + 12);
+
+  let legendX = pad.left + plotW - 10;
+  for (const { name, color, values } of [...series].reverse()) {
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    values.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
+    ctx.stroke();
+    legendX -= ctx.measureText(name).width + 18;
+    ctx.fillRect(legendX, pad.top + 4, 10, 3);
+    ctx.fillText(name, legendX + 13, pad.top + 9);
+  }
+}
+
+// Put RGBA bytes (from Python) on a canvas whose backing store is the image's size.
+export function putPixels(canvas, rgba, width, height) {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  const image = new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height);
+  canvas.getContext("2d").putImageData(image, 0, 0);
+}

@@ -1,0 +1,106 @@
+// The drawing pad: pointer input (mouse, touch, pen) and round strokes. Drawing stays in JS
+// because pointermove fires at input rate; Python hears one "stroke-end" event per stroke.
+const BRUSH = 22; // px in the 280x280 backing store: ~2 px after MNIST's 20 px fit, like MNIST's pen
+
+export function createPad(canvas) {
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  let strokes = [];
+  let current = null;
+
+  function style() {
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = BRUSH;
+    ctx.strokeStyle = "#000";
+    ctx.fillStyle = "#000";
+  }
+
+  function point(event) {
+    const box = canvas.getBoundingClientRect();
+    return [
+      ((event.clientX - box.left) / box.width) * canvas.width,
+      ((event.clientY - box.top) / box.height) * canvas.height,
+    ];
+  }
+
+  function drawStroke(stroke) {
+    style();
+    const [x0, y0] = stroke[0];
+    ctx.beginPath();
+    ctx.arc(x0, y0, BRUSH / 2, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    // Quadratic curves through midpoints smooth the polyline the pointer events give.
+    for (let i = 1; i < stroke.length - 1; i++) {
+      const [x, y] = stroke[i];
+      const [nx, ny] = stroke[i + 1];
+      ctx.quadraticCurveTo(x, y, (x + nx) / 2, (y + ny) / 2);
+    }
+    const [xl, yl] = stroke[stroke.length - 1];
+    ctx.lineTo(xl, yl);
+    ctx.stroke();
+  }
+
+  function redraw() {
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    strokes.forEach(drawStroke);
+  }
+
+  function end(event) {
+    if (!current) return;
+    if (event && canvas.hasPointerCapture(event.pointerId)) canvas.releasePointerCapture(event.pointerId);
+    current = null;
+    performance.mark("stroke-end");
+    canvas.dispatchEvent(new CustomEvent("stroke-end"));
+  }
+
+  canvas.addEventListener("pointerdown", (event) => {
+    if (event.button > 0) return;
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    current = [point(event)];
+    strokes.push(current);
+    drawStroke(current);
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!current) return;
+    event.preventDefault();
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+    for (const e of events.length ? events : [event]) current.push(point(e));
+    redraw();
+  });
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+  canvas.addEventListener("lostpointercapture", end);
+
+  return {
+    clear() {
+      strokes = [];
+      current = null;
+      redraw();
+      canvas.dispatchEvent(new CustomEvent("stroke-end"));
+    },
+    undo() {
+      strokes.pop();
+      redraw();
+      canvas.dispatchEvent(new CustomEvent("stroke-end"));
+    },
+    get strokeCount() {
+      return strokes.length;
+    },
+    // Show a 28x28 MNIST image (uint8, ink = 255) scaled up to the pad, replacing any strokes.
+    showDigit(pixels) {
+      strokes = [];
+      const small = new ImageData(28, 28);
+      for (let i = 0; i < 784; i++) small.data[i * 4 + 3] = pixels[i];
+      const scratch = new OffscreenCanvas(28, 28);
+      scratch.getContext("2d").putImageData(small, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
+      performance.mark("stroke-end");
+      canvas.dispatchEvent(new CustomEvent("stroke-end"));
+    },
+  };
+}
