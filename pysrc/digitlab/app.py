@@ -129,7 +129,12 @@ class Page:
         element("train-status").textContent = message
 
     # ---- reading a drawing
-    def on_stroke_end(self, _event=None) -> None:
+    def on_stroke_end(self, _event) -> None:
+        self.read_pad()
+        window.performance.mark("verdict")
+        window.performance.measure("stroke-to-verdict", "stroke-end", "verdict")
+
+    def read_pad(self) -> None:
         rgba = self.pad_context.getImageData(0, 0, self.pad.width, self.pad.height).data.to_bytes()
         sample, self.pending_sample = self.pending_sample, None
         label = element("sample-label")
@@ -145,8 +150,6 @@ class Page:
         else:
             self.show_reading(self.reading)
         self.set_buttons()
-        window.performance.mark("verdict")
-        window.performance.measure("stroke-to-verdict", "stroke-end", "verdict")
 
     def show_no_digit(self, message: str) -> None:
         verdict = element("prediction")
@@ -199,10 +202,10 @@ class Page:
         if not label.hidden:
             self.pending_sample = (0, int(label.dataset.label))
             text = label.textContent
-            self.on_stroke_end()
+            self.read_pad()
             label.textContent = text
         else:
-            self.on_stroke_end()
+            self.read_pad()
 
     # ---- the weights in use
     def weights_changed(self, save: bool = True) -> None:

@@ -20,7 +20,7 @@ from .model import sumprod
 BOX = 20  # MNIST fits each digit in a 20x20 box, then centres it in 28x28
 INK_THRESHOLD = 32  # ink below this (of 255) does not count for the bounding box: paper noise, blur
 MIN_INK_FRACTION = 0.0004  # fewer inked pixels than this is an empty canvas
-MIN_EXTENT_FRACTION = 0.08  # a bounding box smaller than this (of the shorter side) is a dot
+MIN_EXTENT_FRACTION = 0.11  # a bounding box smaller than this (of the shorter side) is a dot, not a digit
 
 _ABOVE_THRESHOLD = bytes(int(v >= INK_THRESHOLD) for v in range(256))
 _INVERT = bytes(255 - v for v in range(256))

@@ -47,12 +47,17 @@ export function createPad(canvas) {
     strokes.forEach(drawStroke);
   }
 
+  // Every change of the drawing ends in one "stroke-end" event, timed from here to the verdict.
+  function emit() {
+    performance.mark("stroke-end");
+    canvas.dispatchEvent(new CustomEvent("stroke-end"));
+  }
+
   function end(event) {
     if (!current) return;
     if (event && canvas.hasPointerCapture(event.pointerId)) canvas.releasePointerCapture(event.pointerId);
     current = null;
-    performance.mark("stroke-end");
-    canvas.dispatchEvent(new CustomEvent("stroke-end"));
+    emit();
   }
 
   canvas.addEventListener("pointerdown", (event) => {
@@ -79,12 +84,12 @@ export function createPad(canvas) {
       strokes = [];
       current = null;
       redraw();
-      canvas.dispatchEvent(new CustomEvent("stroke-end"));
+      emit();
     },
     undo() {
       strokes.pop();
       redraw();
-      canvas.dispatchEvent(new CustomEvent("stroke-end"));
+      emit();
     },
     get strokeCount() {
       return strokes.length;
@@ -99,8 +104,7 @@ export function createPad(canvas) {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
-      performance.mark("stroke-end");
-      canvas.dispatchEvent(new CustomEvent("stroke-end"));
+      emit();
     },
   };
 }

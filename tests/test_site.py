@@ -1,0 +1,152 @@
+"""The page in Chromium: it boots offline, reads real mouse and touch strokes, and shows its reasoning."""
+
+import json
+
+import pytest
+from browser import clear, ellipse_points, line_points, stroke, touch_stroke, verdict, verdicts
+
+ZEROS = {
+    "round, centred": [ellipse_points(0.5, 0.5, 0.28, 0.32)],
+    "tall ellipse": [ellipse_points(0.5, 0.5, 0.2, 0.36)],
+    "small, top left": [ellipse_points(0.25, 0.27, 0.1, 0.14)],
+    "off-centre, bottom right, wobbly": [ellipse_points(0.66, 0.64, 0.18, 0.25, wobble=0.07)],
+    "tilted": [ellipse_points(0.5, 0.5, 0.18, 0.34, tilt_degrees=30)],
+    "left slightly open": [ellipse_points(0.5, 0.5, 0.25, 0.33, gap_degrees=30)],
+    "wide": [ellipse_points(0.5, 0.5, 0.38, 0.28)],
+}
+ONES = {
+    "vertical": [line_points(0.5, 0.15, 0.5, 0.85)],
+    "slanted right": [line_points(0.62, 0.15, 0.4, 0.85)],
+    "slanted left": [line_points(0.38, 0.15, 0.6, 0.85)],
+    "short": [line_points(0.5, 0.4, 0.5, 0.62)],
+    "near the left edge": [line_points(0.06, 0.1, 0.08, 0.9)],
+    "with a flag": [line_points(0.38, 0.3, 0.52, 0.14) + line_points(0.52, 0.14, 0.52, 0.86)[1:]],
+}
+
+
+def test_page_boots_ready_with_nothing_drawn(app):
+    """Ready means weights loaded, buttons enabled, the empty verdict shown and the test accuracy known."""
+    assert verdict(app) == ("", "")
+    assert "draw" in app.locator('[data-testid="message"]').inner_text().lower()
+    assert not app.locator('[data-testid="clear"]').is_disabled()
+    assert float(app.locator('[data-testid="test-accuracy"]').get_attribute("data-value")) >= 0.995
+    assert "shipped" in app.locator('[data-testid="active-weights"]').inner_text()
+
+
+@pytest.mark.parametrize("name", list(ZEROS))
+def test_drawn_zeros_read_as_zero(pad, name):
+    for points in ZEROS[name]:
+        stroke(pad, points)
+    digit, p1 = verdict(pad)
+    assert digit == "0", f"{name}: p1={p1}"
+    assert float(p1) < 0.5
+
+
+@pytest.mark.parametrize("name", list(ONES))
+def test_drawn_ones_read_as_one(pad, name):
+    for points in ONES[name]:
+        stroke(pad, points)
+    digit, p1 = verdict(pad)
+    assert digit == "1", f"{name}: p1={p1}"
+    assert float(p1) > 0.5
+
+
+def test_touch_draws_and_predicts(make_page):
+    page = make_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page.locator('[data-testid="pad"]').scroll_into_view_if_needed()
+    scroll_before = page.evaluate("scrollY")
+    touch_stroke(page, line_points(0.5, 0.15, 0.5, 0.85, n=20))
+    assert verdict(page)[0] == "1"
+    assert page.evaluate("scrollY") == scroll_before  # drawing does not scroll the page
+    touch_stroke(page, ellipse_points(0.5, 0.5, 0.3, 0.35))
+    clear(page)
+    touch_stroke(page, ellipse_points(0.5, 0.5, 0.3, 0.35))
+    assert verdict(page)[0] == "0"
+
+
+def test_clear_and_undo_give_the_empty_verdict(pad):
+    stroke(pad, line_points(0.5, 0.15, 0.5, 0.85))
+    assert verdict(pad)[0] == "1"
+    clear(pad)
+    assert verdict(pad) == ("", "")
+    stroke(pad, line_points(0.5, 0.15, 0.5, 0.85))
+    before = verdicts(pad)
+    pad.click('[data-testid="undo"]')
+    pad.wait_for_function(f"performance.getEntriesByName('stroke-to-verdict').length > {before}")
+    assert verdict(pad) == ("", "")
+
+
+def test_a_dot_is_not_a_digit(pad):
+    stroke(pad, [(0.5, 0.5), (0.505, 0.505)])
+    assert verdict(pad) == ("", "")
+    assert "dot" in pad.locator('[data-testid="message"]').inner_text()
+
+
+def pixels_of(page, testid):
+    return page.evaluate(
+        """(id) => { const c = document.querySelector(`[data-testid="${id}"]`);
+                    return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data); }""",
+        testid,
+    )
+
+
+def test_preview_and_contribution_map_follow_the_drawing(pad):
+    stroke(pad, ellipse_points(0.5, 0.5, 0.28, 0.32))
+    zero_input, zero_map = pixels_of(pad, "model-input"), pixels_of(pad, "contributions")
+    assert len(zero_input) == 28 * 28 * 4
+    clear(pad)
+    stroke(pad, line_points(0.5, 0.15, 0.5, 0.85))
+    one_input, one_map = pixels_of(pad, "model-input"), pixels_of(pad, "contributions")
+    assert sum(a != b for a, b in zip(zero_input, one_input)) > 400
+    assert sum(a != b for a, b in zip(zero_map, one_map)) > 400
+    # The written-out sum agrees with the verdict: sigmoid(z) is p(1).
+    equation = pad.locator('[data-testid="equation"]').inner_text()
+    assert f"{float(verdict(pad)[1]):.4f}" in equation
+
+
+def test_real_mnist_digit_button_shows_a_digit_and_its_true_label(pad):
+    for _ in range(4):
+        before = verdicts(pad)
+        pad.click('[data-testid="sample"]')
+        pad.wait_for_function(f"performance.getEntriesByName('stroke-to-verdict').length > {before}")
+        label = pad.locator('[data-testid="sample-label"]')
+        assert label.is_visible()
+        true_label = label.get_attribute("data-label")
+        assert f"true label is {true_label}" in label.inner_text()
+        assert verdict(pad)[0] == true_label
+    stroke(pad, line_points(0.5, 0.15, 0.5, 0.85))
+    assert pad.locator('[data-testid="sample-label"]').is_hidden()
+
+
+def test_no_request_leaves_the_origin_and_runtime_is_local(make_page, watch):
+    """The watch fixture aborts and records any off-origin request; here we also check what was loaded."""
+    page = make_page()
+    urls = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert any(u.endswith("vendor/pyodide/pyodide.asm.wasm") for u in urls)
+    assert all(u.startswith(watch.origin) for u in urls)
+    config = json.loads(page.evaluate("fetch('pyscript.json').then(r => r.text())"))
+    assert config["interpreter"].startswith("./vendor/")
+
+
+@pytest.mark.parametrize("width", [1280, 390, 360])
+def test_screenshot_after_drawing_a_zero(make_page, artifacts, width):
+    page = make_page(viewport={"width": width, "height": 900})
+    page.wait_for_function("document.querySelector('[data-testid=test-accuracy]').dataset.value !== ''")
+    page.locator('[data-testid="pad"]').scroll_into_view_if_needed()
+    stroke(page, ellipse_points(0.45, 0.5, 0.25, 0.33, wobble=0.05))
+    assert verdict(page)[0] == "0"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    page.screenshot(path=str(artifacts / f"zero-{width}.png"), full_page=True)
+
+
+def test_controls_are_keyboard_reachable(app):
+    reached = set()
+    for _ in range(40):
+        app.keyboard.press("Tab")
+        reached.add(app.evaluate("document.activeElement.dataset.testid || ''"))
+    assert {"clear", "undo", "sample", "train", "lr", "threshold", "export-weights"} <= reached
+    app.locator('[data-testid="sample"]').focus()
+    before = verdicts(app)
+    app.keyboard.press("Enter")
+    app.wait_for_function(f"performance.getEntriesByName('stroke-to-verdict').length > {before}")
+    assert verdict(app)[0] in ("0", "1")
