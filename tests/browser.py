@@ -55,7 +55,10 @@ def launch_options() -> dict:
 
 
 def pad_box(page) -> dict:
-    return page.locator('[data-testid="pad"]').bounding_box()
+    """The pad's box in viewport coordinates, scrolled into view first (pointer events need it on screen)."""
+    pad = page.locator('[data-testid="pad"]')
+    pad.scroll_into_view_if_needed()
+    return pad.bounding_box()
 
 
 def verdicts(page) -> int:

@@ -7,6 +7,7 @@ would leave the server's origin (such requests are aborted and recorded).
 from __future__ import annotations
 
 import pytest
+
 from browser import DIST, READY, launch_options, serve
 
 ARTIFACTS = DIST.parent / "test-artifacts"

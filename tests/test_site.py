@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from browser import clear, ellipse_points, line_points, stroke, touch_stroke, verdict, verdicts
 
 ZEROS = {

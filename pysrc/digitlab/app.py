@@ -6,6 +6,7 @@ Everything it shows comes from lab.Lab; this file only reads inputs and writes t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import random
 
@@ -54,14 +55,12 @@ class Storage:
         try:
             window.localStorage.setItem(key, value)
         except JsException as exc:
-            return f"This browser would not save it ({exc.name if hasattr(exc, 'name') else exc}); it is in use until you reload."
+            return f"this browser would not save it ({exc}); it stays in use until you reload"
         return None
 
     def remove(self, key: str) -> None:
-        try:
+        with contextlib.suppress(JsException):
             window.localStorage.removeItem(key)
-        except JsException:
-            pass
 
 
 class Page:
@@ -386,7 +385,16 @@ class Page:
         finally:
             self.training = False
             document.body.dataset.training = "false"
-            window.digitlab.lastRun = js_object({"elapsed": last.elapsed if last else 0, "how": how})
+            # For tests and benchmarks: what the run did, in numbers.
+            window.digitlab.lastRun = js_object(
+                {
+                    "how": how,
+                    "elapsed": last.elapsed if last else 0,
+                    "iterations": last.iteration if last else 0,
+                    "loss": history.loss,
+                    "testAccuracy": history.test_accuracy,
+                }
+            )
             self.set_buttons()
 
     # ---- start-up

@@ -19,7 +19,7 @@ from .model import Design, Progress, TrainConfig, predict_proba, sigmoid, sumpro
 from .preprocess import Stages, preprocess_rgba
 from .weights import Weights
 
-TEACH_COPIES = 25  # a taught digit counts as this many training images, so a few steps can fix it
+TEACH_COPIES = 100  # a taught digit counts as this many training images, so a few steps can fix it
 TEACH_MAX_STEPS = 60
 TEACH_LEARNING_RATE = 1.0
 MAX_EXAMPLES = 200
@@ -115,7 +115,7 @@ def parse_config(text: dict[str, str]) -> TrainConfig:
         except ValueError as exc:
             message = str(exc)
             bad = [k for k, label in _LABELS.items() if label in message]
-            raise ConfigError(message[0].upper() + message[1:] + ".", bad) from None
+            raise ConfigError(message + ".", bad) from None
     raise ConfigError("; ".join(problems) + ".", bad)
 
 

@@ -1,0 +1,109 @@
+"""The page's logic without the page: parsing the form, teaching, judging, stored digits, pictures."""
+
+from pathlib import Path
+
+import pytest
+
+from digitlab.data import decode_bundle
+from digitlab.lab import ConfigError, Lab, example_from_image, examples_from_json, examples_to_json, parse_config
+from digitlab.model import TrainConfig, fit
+from digitlab.preprocess import preprocess_gray
+from digitlab.render import diverging_rgba, gray_rgba
+from digitlab.weights import load_weights
+from drawings import zero
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FORM = {"lr": "1", "iterations": "30", "batch-size": "0", "l2": "0", "seed": "0"}
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return decode_bundle((ROOT / "site" / "data" / "mnist01.bin").read_bytes())
+
+
+@pytest.fixture
+def lab(bundle):
+    return Lab(bundle, load_weights(ROOT / "weights" / "mnist01.json"))
+
+
+def narrow_zero():
+    """A 0 drawn narrow: the shipped weights read it as a 1."""
+    return preprocess_gray(zero(box=(118, 40, 162, 240), width=22).tobytes(), 280, 280).image
+
+
+def test_the_default_form_is_the_default_config():
+    assert parse_config(DEFAULT_FORM) == TrainConfig()
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("lr", "", "empty"),
+        ("lr", "abc", "not a number"),
+        ("lr", "-1", "learning rate"),
+        ("lr", "0", "learning rate"),
+        ("lr", "nan", "not a finite number"),
+        ("lr", "1e999", "not a finite number"),
+        ("iterations", "2.5", "not a whole number"),
+        ("iterations", "99999999", "iterations"),
+        ("iterations", "0", "iterations"),
+        ("batch-size", "-5", "batch size"),
+        ("l2", "x", "not a number"),
+        ("seed", "-1", "seed"),
+    ],
+)
+def test_bad_form_values_name_the_field(field, value, message):
+    with pytest.raises(ConfigError, match=message) as caught:
+        parse_config({**DEFAULT_FORM, field: value})
+    assert caught.value.fields == [field]
+
+
+def test_training_run_equals_the_cli_algorithm(lab):
+    *_, progress = lab.training_run(TrainConfig(iterations=5))
+    reference = fit(lab.train_set, None, TrainConfig(iterations=5))
+    assert progress.w == reference.w and progress.b == reference.b
+
+
+def test_teaching_fixes_a_drawing_the_shipped_model_gets_wrong(lab):
+    x = narrow_zero()
+    assert lab.p1(x) > 0.5
+    lab.add_example(x, 0)
+    *_, progress = lab.teaching_run()
+    lab.adopt(progress, TrainConfig(iterations=progress.iteration), "taught")
+    assert lab.p1(x) < 0.5
+    assert lab.test_report().accuracy > 0.95
+    assert lab.weights.meta["your_digits"] == 1
+
+
+def test_report_counts_and_mistakes_follow_the_threshold(lab):
+    report = lab.test_report(0.5)
+    assert sum(report.confusion.values()) == 425
+    assert len(report.mistakes) == report.confusion["0-1"] + report.confusion["1-0"]
+    strict = lab.test_report(0.9999)
+    assert strict.confusion != report.confusion
+    p1 = lab.test_probabilities()
+    labels = lab.test_set.labels
+    assert [i for i, _ in strict.mistakes] == [i for i in range(425) if (p1[i] >= 0.9999) != (labels[i] == 1)]
+
+
+def test_examples_round_trip_and_garbage_is_refused():
+    examples = [example_from_image([0.0, 0.5, 1.0] + [0.0] * 781, 1)]
+    assert examples_from_json(examples_to_json(examples)) == examples
+    for garbage in ['{"a": 1}', '[{"label": 2, "pixels": ""}]', '[{"label": 0, "pixels": "AAAA"}]']:
+        with pytest.raises(ValueError):
+            examples_from_json(garbage)
+
+
+def test_reset_returns_to_shipped(lab):
+    lab.adopt(fit(lab.train_set, None, TrainConfig(iterations=1)), TrainConfig(iterations=1), "browser")
+    assert lab.weights is not lab.shipped
+    lab.reset()
+    assert lab.weights is lab.shipped
+
+
+def test_pictures_have_four_bytes_per_pixel_and_the_right_colours():
+    assert gray_rgba([0.0, 1.0]) == bytes([255, 255, 255, 255, 0, 0, 0, 255])
+    pixels, scale = diverging_rgba([-2.0, 0.0, 2.0])
+    assert scale == 2.0 and len(pixels) == 12
+    assert pixels[4:8] == bytes([255, 255, 255, 255])
+    assert pixels[0] > pixels[2] and pixels[10] > pixels[8]  # orange toward 0, blue toward 1
