@@ -239,13 +239,15 @@ def main() -> None:
     serve = sub.add_parser("serve", help="build and serve dist/ on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
-    test = sub.add_parser("test", help="install test requirements, build, run pytest")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    test = sub.add_parser("test", help="install test requirements, build, run pytest (extra arguments go to pytest)")
     test.set_defaults(func=cmd_test)
-    bench = sub.add_parser("bench", help="run the benchmarks")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench = sub.add_parser("bench", help="run the benchmarks (extra arguments go to tests/bench.py)")
     bench.set_defaults(func=cmd_bench)
-    args = parser.parse_args()
+    if len(sys.argv) > 1 and sys.argv[1] in ("test", "bench"):  # the rest goes to pytest / bench.py as is
+        args = parser.parse_args(sys.argv[1:2])
+        args.pytest_args = args.bench_args = sys.argv[2:]
+    else:
+        args = parser.parse_args()
     args.func(args)
 
 

@@ -25,6 +25,7 @@ from browser import DIST, READY, ROOT, ellipse_points, launch_options, line_poin
 from digitlab.data import decode_bundle
 from digitlab.model import Design, TrainConfig, fit
 
+DEFAULT = TrainConfig()
 HELLO = """<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script type="module" src="../app/vendor/pyscript/core.js"></script></head>
@@ -60,7 +61,7 @@ def time_boot(browser, url: str) -> float:
     page = context.new_page()
     started = time.perf_counter()
     page.goto(url)
-    page.wait_for_selector(READY, timeout=90_000)
+    page.wait_for_selector(READY, state="attached", timeout=90_000)
     elapsed = time.perf_counter() - started
     context.close()
     return elapsed
@@ -86,7 +87,7 @@ def open_app(browser, base: str):
     context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(base + "app/")
-    page.wait_for_selector(READY, timeout=90_000)
+    page.wait_for_selector(READY, state="attached", timeout=90_000)
     page.wait_for_function("document.querySelector('[data-testid=test-accuracy]').dataset.value !== ''")
     return context, page
 
@@ -152,7 +153,7 @@ def bench_training_cpython(rounds: int) -> dict:
     for _ in range(rounds):
         X, y, Xt, yt = numpy_arrays(blob)
         started = time.perf_counter()
-        numpy_gd(X, y, Xt, yt, 30)
+        numpy_gd(X, y, Xt, yt, DEFAULT.iterations)
         numpy_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         X, y, Xt, yt = numpy_arrays(blob)
@@ -168,11 +169,11 @@ def bench_training_cpython(rounds: int) -> dict:
         python_ms.append((time.perf_counter() - started) * 1000)
     return {
         "numpy_default_run_ms": median(numpy_ms),
-        "numpy_ms_per_iteration": median(numpy_ms) / 30,
+        "numpy_ms_per_iteration": median(numpy_ms) / DEFAULT.iterations,
         "numpy_pipeline_ms": median(numpy_pipeline_ms),
         "numpy_pipeline_iterations": numpy_iterations,
         "cpython_pure_default_run_ms": median(python_ms),
-        "cpython_pure_ms_per_iteration": median(python_ms) / 30,
+        "cpython_pure_ms_per_iteration": median(python_ms) / DEFAULT.iterations,
     }
 
 
@@ -214,7 +215,7 @@ def bench_size(browser, base: str) -> dict:
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     page.goto(base + "app/")
-    page.wait_for_selector(READY, timeout=90_000)
+    page.wait_for_selector(READY, state="attached", timeout=90_000)
     page.wait_for_function("document.querySelector('[data-testid=source]').textContent.includes('def train')")
     entries = page.evaluate("performance.getEntriesByType('resource').map(e => [e.name, e.encodedBodySize])")
     entries.append([base + "app/index.html", (DIST / "index.html").stat().st_size])
@@ -256,6 +257,7 @@ def main() -> None:
     parser.add_argument("--boot-rounds", type=int, default=5)
     parser.add_argument("--train-rounds", type=int, default=3)
     parser.add_argument("--strokes", type=int, default=24)
+    parser.add_argument("--only", choices=["boot", "train", "predict", "size"], help="one browser part, for profiling")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -267,12 +269,20 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**launch_options())
         results["chromium"] = browser.version
-        results["boot"] = bench_boot(browser, base, args.boot_rounds)
-        results["train_browser"] = bench_training_browser(browser, base, args.train_rounds)
-        results["predict"] = bench_prediction(browser, base, args.strokes)
-        results["size"] = bench_size(browser, base)
+        parts = {
+            "boot": lambda: bench_boot(browser, base, args.boot_rounds),
+            "train_browser": lambda: bench_training_browser(browser, base, args.train_rounds),
+            "predict": lambda: bench_prediction(browser, base, args.strokes),
+            "size": lambda: bench_size(browser, base),
+        }
+        for name, measure in parts.items():
+            if args.only in (None, name.split("_")[0]):
+                results[name] = measure()
         browser.close()
     server.shutdown()
+    if args.only:
+        print(json.dumps({k: v for k, v in results.items() if k != "size"}, indent=1))
+        return
     results["train_cpython"] = bench_training_cpython(args.train_rounds)
     results["cpython"] = bench_cpython_train()
     out = ROOT / "bench" / "results.json"

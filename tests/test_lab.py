@@ -13,7 +13,7 @@ from digitlab.weights import load_weights
 from drawings import zero
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FORM = {"lr": "1", "iterations": "30", "batch-size": "0", "l2": "0", "seed": "0"}
+DEFAULT_FORM = {"lr": "1", "iterations": "20", "batch-size": "0", "l2": "0", "seed": "0"}
 
 
 @pytest.fixture(scope="module")

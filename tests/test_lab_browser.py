@@ -51,7 +51,7 @@ def designs():
 def test_default_training_reaches_99_percent_and_equals_the_cli(app, designs):
     train(app)
     run = app.evaluate("window.digitlab.lastRun")
-    assert run["how"] == "browser" and run["iterations"] == 30
+    assert run["how"] == "browser" and run["iterations"] == 20
     assert run["loss"][-1] < run["loss"][1] < run["loss"][0]
     assert accuracy_value(app) >= 0.99
     assert "trained in this browser" in active(app)

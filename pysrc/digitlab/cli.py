@@ -1,6 +1,6 @@
 """Command line under CPython: train, evaluate, predict image files.
 
-    PYTHONPATH=pysrc python3 -m digitlab train [--learning-rate 1 --iterations 30 ...] [--out FILE]
+    PYTHONPATH=pysrc python3 -m digitlab train [--learning-rate 1 --iterations 20 ...] [--out FILE]
     PYTHONPATH=pysrc python3 -m digitlab evaluate [--weights FILE]
     PYTHONPATH=pysrc python3 -m digitlab predict IMAGE [IMAGE ...]
 

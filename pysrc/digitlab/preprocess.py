@@ -35,6 +35,7 @@ class Stages:
     """What each step produced, so a page can show what the model sees."""
 
     crop: bytes  # ink 0-255 inside the bounding box
+    box: tuple[int, int, int, int]  # (left, top, right, bottom) of the bounding box, right/bottom exclusive
     crop_size: tuple[int, int]  # (width, height)
     scaled: list[float]  # ink 0.0-1.0, longer side 20
     scaled_size: tuple[int, int]
@@ -135,7 +136,7 @@ def preprocess_ink(ink: bytes, width: int, height: int) -> Stages:
     for y in range(out_h):
         start = (offset_y + y) * IMAGE_SIDE + offset_x
         image[start : start + out_w] = scaled[y * out_w : (y + 1) * out_w]
-    return Stages(crop, (crop_w, crop_h), scaled, (out_w, out_h), (offset_x, offset_y), image)
+    return Stages(crop, box, (crop_w, crop_h), scaled, (out_w, out_h), (offset_x, offset_y), image)
 
 
 def preprocess_rgba(rgba: bytes, width: int, height: int) -> Stages:

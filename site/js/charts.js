@@ -52,3 +52,13 @@ export function putPixels(canvas, rgba, width, height) {
   const image = new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.byteLength), width, height);
   canvas.getContext("2d").putImageData(image, 0, 0);
 }
+
+// Copy a region of one canvas onto another, sized to the region (the "crop" stage).
+export function copyRegion(source, target, left, top, width, height) {
+  target.width = width;
+  target.height = height;
+  const ctx = target.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(source, left, top, width, height, 0, 0, width, height);
+}
