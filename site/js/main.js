@@ -10,3 +10,14 @@ const status = document.getElementById("boot-status");
 addEventListener("py:ready", () => {
   if (document.body.dataset.ready !== "true") status.textContent = "Python is running: loading the model…";
 });
+
+// Offline after the first visit: once the service worker is active, every file is in its cache.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker
+    .register("./sw.js")
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => {
+      document.querySelector('[data-testid="offline-badge"]').hidden = false;
+    })
+    .catch(() => {}); // no service worker (blocked, private mode, file://): the app works online as before
+}
