@@ -222,27 +222,27 @@ def ensure_chromium(python: Path) -> str:
     return ""
 
 
-def cmd_test(args) -> None:
+def prepare_test_tools() -> tuple[Path, dict]:
+    """Everything tests and benchmarks need: .venv, node_modules, a Chromium, a fresh dist/."""
     python = ensure_venv()
     ensure_node_modules()
     chromium = ensure_chromium(python)
     cmd_build()
-    env = {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": str(PYSRC)}
-    result = subprocess.run([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
-    sys.exit(result.returncode)
+    return python, {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": str(PYSRC)}
+
+
+def cmd_test(args) -> None:
+    python, env = prepare_test_tools()
+    sys.exit(subprocess.run([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env).returncode)
 
 
 # ---- bench ------------------------------------------------------------------------------
 
 
 def cmd_bench(args) -> None:
-    python = ensure_venv()
-    ensure_node_modules()
-    chromium = ensure_chromium(python)
-    cmd_build()
-    env = {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": str(PYSRC)}
-    result = subprocess.run([str(python), str(ROOT / "tests" / "bench.py"), *args.bench_args], cwd=ROOT, env=env)
-    sys.exit(result.returncode)
+    python, env = prepare_test_tools()
+    bench = ROOT / "tests" / "bench.py"
+    sys.exit(subprocess.run([str(python), str(bench), *args.bench_args], cwd=ROOT, env=env).returncode)
 
 
 def main() -> None:

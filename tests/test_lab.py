@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 
 from digitlab.data import decode_bundle
-from digitlab.lab import ConfigError, Lab, example_from_image, examples_from_json, examples_to_json, parse_config
+from digitlab.lab import (
+    ConfigError,
+    Lab,
+    describe,
+    example_from_image,
+    examples_from_json,
+    examples_to_json,
+    parse_config,
+)
 from digitlab.model import TrainConfig, fit
 from digitlab.preprocess import preprocess_gray
 from digitlab.render import diverging_rgba, gray_rgba
@@ -107,3 +115,21 @@ def test_pictures_have_four_bytes_per_pixel_and_the_right_colours():
     assert scale == 2.0 and len(pixels) == 12
     assert pixels[4:8] == bytes([255, 255, 255, 255])
     assert pixels[0] > pixels[2] and pixels[10] > pixels[8]  # orange toward 0, blue toward 1
+
+
+def test_metrics_on_a_tiny_case():
+    from digitlab.metrics import accuracy, confusion, misclassified
+
+    p1, labels = [0.9, 0.2, 0.6, 0.4], [1, 0, 0, 1]
+    assert accuracy(p1, labels) == 0.5
+    assert confusion(p1, labels) == {"0-0": 1, "0-1": 1, "1-0": 1, "1-1": 1}
+    assert misclassified(p1, labels) == [2, 3]
+    assert misclassified(p1, labels, threshold=0.3) == [2]
+
+
+def test_the_weights_note_says_where_weights_came_from(lab):
+    assert describe(lab.shipped, True).startswith("shipped (trained under CPython, test accuracy 100")
+    lab.adopt(fit(lab.train_set, lab.test_set, TrainConfig(iterations=1)), TrainConfig(iterations=1), "browser")
+    assert describe(lab.weights, False).startswith("trained in this browser at 20")
+    lab.weights.meta["imported_from"] = "mine.json"
+    assert describe(lab.weights, False).startswith("imported from mine.json")

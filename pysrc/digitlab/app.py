@@ -17,7 +17,7 @@ from pyscript import document, window
 
 from . import model
 from .data import decode_bundle
-from .lab import ConfigError, Lab, Reading, examples_from_json, examples_to_json, parse_config
+from .lab import ConfigError, Lab, Reading, describe, examples_from_json, examples_to_json, parse_config
 from .model import Progress, TrainingDiverged
 from .preprocess import NotADigit
 from .render import diverging_rgba, gray_rgba, ink_rgba
@@ -448,50 +448,17 @@ class History:
     def draw(self, ui) -> None:
         self.drawn_at = time.perf_counter()
         top = max(max(self.loss), max(self.test_loss), 0.1)
-        ui.lineChart(
-            element("loss-chart"),
-            js_object(
-                {
-                    "series": [
-                        {"name": "train", "color": "#2563eb", "values": self.loss},
-                        {"name": "test", "color": "#d6600a", "values": self.test_loss},
-                    ],
-                    "yMin": 0,
-                    "yMax": top,
-                    "xMax": self.iterations,
-                    "yLabel": "loss",
-                }
-            ),
-        )
+        self._chart(ui, "loss-chart", self.loss, self.test_loss, 0, top)
         low = min(min(self.accuracy), min(self.test_accuracy), 0.9)
-        ui.lineChart(
-            element("accuracy-chart"),
-            js_object(
-                {
-                    "series": [
-                        {"name": "train", "color": "#2563eb", "values": self.accuracy},
-                        {"name": "test", "color": "#d6600a", "values": self.test_accuracy},
-                    ],
-                    "yMin": low,
-                    "yMax": 1,
-                    "xMax": self.iterations,
-                    "yLabel": "accuracy",
-                }
-            ),
-        )
+        self._chart(ui, "accuracy-chart", self.accuracy, self.test_accuracy, low, 1)
 
-
-def describe(weights: Weights, shipped: bool) -> str:
-    meta = weights.meta
-    accuracy = meta.get("test_accuracy")
-    tail = f", test accuracy {accuracy * 100:.2f}%" if isinstance(accuracy, (int, float)) else ""
-    if shipped:
-        return f"shipped (trained under CPython{tail})"
-    if "imported_from" in meta:
-        return f"imported from {meta['imported_from']}{tail}"
-    when = meta.get("trained_at", "an unknown time")
-    how = {"browser": "trained in this browser", "taught": "taught your digits"}.get(meta.get("trained_by"), "trained")
-    return f"{how} at {when}{tail}"
+    def _chart(self, ui, testid: str, train: list, test: list, low: float, high: float) -> None:
+        series = [
+            {"name": "train", "color": "#2563eb", "values": train},
+            {"name": "test", "color": "#d6600a", "values": test},
+        ]
+        chart = {"series": series, "yMin": low, "yMax": high, "xMax": self.iterations}
+        ui.lineChart(element(testid), js_object(chart))
 
 
 async def start() -> None:

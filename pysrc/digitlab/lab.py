@@ -248,3 +248,17 @@ class Lab:
             yield progress
             if self.examples_right(progress.w, progress.b):
                 return
+
+
+def describe(weights: Weights, shipped: bool) -> str:
+    """One line for the page: which weights are in use, where they came from, how good they are."""
+    meta = weights.meta
+    accuracy = meta.get("test_accuracy")
+    tail = f", test accuracy {accuracy * 100:.2f}%" if isinstance(accuracy, (int, float)) else ""
+    if shipped:
+        return f"shipped (trained under CPython{tail})"
+    if "imported_from" in meta:
+        return f"imported from {meta['imported_from']}{tail}"
+    when = meta.get("trained_at", "an unknown time")
+    how = {"browser": "trained in this browser", "taught": "taught your digits"}.get(meta.get("trained_by"), "trained")
+    return f"{how} at {when}{tail}"

@@ -1,8 +1,7 @@
-"""How good are the weights: accuracy, confusion matrix, log loss, the mistakes."""
+"""How good are the weights: accuracy, confusion matrix, the mistakes (at any decision threshold)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from .model import Design, sigmoid
@@ -29,12 +28,3 @@ def confusion(p1: Sequence[float], labels: Sequence[int], threshold: float = 0.5
 def misclassified(p1: Sequence[float], labels: Sequence[int], threshold: float = 0.5) -> list[int]:
     """Indices of the images whose predicted digit is not their label."""
     return [i for i, (p, y) in enumerate(zip(p1, labels)) if (p >= threshold) != (y == 1)]
-
-
-def log_loss(p1: Sequence[float], labels: Sequence[int], eps: float = 1e-15) -> float:
-    """Mean cross-entropy of probabilities (clipped so a confident mistake costs -log(eps), not inf)."""
-    total = 0.0
-    for p, y in zip(p1, labels):
-        p = min(max(p, eps), 1 - eps)
-        total -= math.log(p) if y == 1 else math.log(1 - p)
-    return total / len(labels) if labels else 0.0

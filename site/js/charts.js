@@ -1,6 +1,6 @@
 // Small canvas charts, about 60 lines instead of a vendored chart library (Chart.js is ~200 KB
 // minified, half of the app's size budget, for two line charts).
-export function lineChart(canvas, { series, yMin, yMax, xMax, yLabel, format }) {
+export function lineChart(canvas, { series, yMin, yMax, xMax, format }) {
   const ctx = canvas.getContext("2d");
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 320;
@@ -29,7 +29,6 @@ export function lineChart(canvas, { series, yMin, yMax, xMax, yLabel, format }) 
   }
   ctx.fillText("0", pad.left - 3, height - 8);
   ctx.fillText(`iteration ${xMax}`, pad.left + plotW - 70, height - 8);
-  if (yLabel) ctx.fillText(yLabel, pad.left + 6, pad.top + 12);
 
   let legendX = pad.left + plotW - 10;
   for (const { name, color, values } of [...series].reverse()) {
