@@ -135,6 +135,7 @@ def test_export_then_import_round_trips_exactly(app, tmp_path):
         ('{"w": [0.1, 0.2], "b": 0}', "2 numbers"),
         ('{"w": [' + ",".join(["0"] * 784) + '], "b": NaN}', "NaN"),
         ('{"w": [' + ",".join(["0"] * 784) + '], "b": 1e999}', "finite"),
+        ('{"w": [' + ",".join(["Infinity"] * 784) + '], "b": 0}', "Infinity"),
         ('{"w": [' + ",".join(['"0"'] * 784) + '], "b": 0}', "not a number"),
         ('{"b": 0}', "missing"),
     ],

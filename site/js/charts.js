@@ -61,3 +61,16 @@ export function copyRegion(source, target, left, top, width, height) {
   ctx.fillRect(0, 0, width, height);
   ctx.drawImage(source, left, top, width, height, 0, 0, width, height);
 }
+
+// What an empty chart says before the first run.
+export function placeholder(canvas, text) {
+  const ctx = canvas.getContext("2d");
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.round((canvas.clientWidth || 320) * dpr);
+  canvas.height = Math.round((canvas.clientHeight || 180) * dpr);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.font = "13px system-ui, sans-serif";
+  ctx.fillStyle = "#666";
+  ctx.textAlign = "center";
+  ctx.fillText(text, (canvas.clientWidth || 320) / 2, (canvas.clientHeight || 180) / 2);
+}

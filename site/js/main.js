@@ -1,9 +1,12 @@
 // Wire the pad and chart helpers where the Python glue (digitlab/app.py) can find them.
 import { createPad } from "./pad.js";
-import { copyRegion, lineChart, putPixels } from "./charts.js";
+import { copyRegion, lineChart, placeholder, putPixels } from "./charts.js";
 
 const pad = createPad(document.querySelector('[data-testid="pad"]'));
 window.digitlab = { pad, lineChart, putPixels, copyRegion };
+for (const id of ["loss-chart", "accuracy-chart"]) {
+  placeholder(document.querySelector(`[data-testid="${id}"]`), "Press “Train in browser” to watch it learn");
+}
 
 // Boot progress from PyScript's lifecycle, shown until Python says it is ready.
 const status = document.getElementById("boot-status");
