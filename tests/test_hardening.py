@@ -205,3 +205,40 @@ def test_garbage_stored_weights_fall_back_to_the_shipped(make_page, stored):
     assert "unreadable" in page.locator('[data-testid="error"]').inner_text()
     assert page.evaluate("localStorage.getItem('digitlab.weights')") is None
     still_works(page)
+
+
+def test_manifest_and_icons_make_it_installable(make_page):
+    page = make_page()
+    manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["start_url"] == "./" and manifest["display"] == "standalone"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        status = page.evaluate("(src) => fetch(src).then(r => r.status)", icon["src"])
+        assert status == 200, icon["src"]
+
+
+def test_build_py_serve_prints_its_url_and_serves_the_site():
+    import socket
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        lines = []
+        while not any("serving" in line for line in lines):
+            lines.append(server.stdout.readline())
+            assert server.poll() is None, lines
+        assert f"http://127.0.0.1:{port}/" in lines[-1]
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read().decode()
+        assert 'data-testid="pad"' in page
+        wasm = urllib.request.urlopen(f"http://127.0.0.1:{port}/vendor/pyodide/pyodide.asm.wasm")
+        assert wasm.headers["Content-Type"] == "application/wasm"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
