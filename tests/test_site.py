@@ -32,6 +32,7 @@ def test_page_boots_ready_with_nothing_drawn(app):
     assert not app.locator('[data-testid="clear"]').is_disabled()
     assert float(app.locator('[data-testid="test-accuracy"]').get_attribute("data-value")) >= 0.995
     assert "shipped" in app.locator('[data-testid="active-weights"]').inner_text()
+    assert float(app.locator('[data-testid="weight-scale"]').inner_text().lstrip("±")) > 0
 
 
 @pytest.mark.parametrize("name", list(ZEROS))

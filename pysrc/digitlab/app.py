@@ -185,10 +185,12 @@ class Page:
         self.ui.copyRegion(self.pad, element("stage-crop"), left, top, right - left, bottom - top)
         self.put("stage-scaled", gray_rgba(stages.scaled), *stages.scaled_size)
         self.put("model-input", gray_rgba(stages.image), 28, 28)
-        self.put("contributions", diverging_rgba(reading.contributions)[0], 28, 28)
-        pixels = reading.z - reading.bias
+        rgba, scale = diverging_rgba(reading.contributions)
+        self.put("contributions", rgba, 28, 28)
+        element("contribution-scale").textContent = f"±{scale:.3g}"
+        inked = reading.z - reading.bias
         element("equation").textContent = (
-            f"z = {reading.bias:+.2f} (bias) {pixels:+.2f} (sum of the {sum(1 for x in stages.image if x)} "
+            f"z = {reading.bias:+.2f} (bias) {inked:+.2f} (sum of the {sum(1 for x in stages.image if x)} "
             f"inked pixels' w×x) = {reading.z:.2f};  p(1) = σ(z) = 1/(1+e^−z) = {p1:.4f}"
         )
 
@@ -227,7 +229,9 @@ class Page:
         self.reread()
 
     def show_weight_map(self, w) -> None:
-        self.put("weight-map", diverging_rgba(w)[0], 28, 28)
+        rgba, scale = diverging_rgba(w)
+        self.put("weight-map", rgba, 28, 28)
+        element("weight-scale").textContent = f"±{scale:.3g}"
 
     def show_judgement(self) -> None:
         threshold = float(element("threshold").value)
