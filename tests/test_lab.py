@@ -6,6 +6,7 @@ import pytest
 
 from digitlab.data import decode_bundle
 from digitlab.lab import (
+    TEACH_CONFIG,
     ConfigError,
     Lab,
     describe,
@@ -77,8 +78,9 @@ def test_teaching_fixes_a_drawing_the_shipped_model_gets_wrong(lab):
     assert lab.p1(x) > 0.5
     lab.add_example(x, 0)
     *_, progress = lab.teaching_run()
-    lab.adopt(progress, TrainConfig(iterations=progress.iteration), "taught")
-    assert lab.p1(x) < 0.5
+    lab.adopt(progress, TEACH_CONFIG, "taught")
+    assert lab.p1(x) <= 0.4  # right, with the teaching margin
+    assert lab.examples_right(lab.weights.w, lab.weights.b, margin=0.1)
     assert lab.test_report().accuracy > 0.95
     assert lab.weights.meta["your_digits"] == 1
 
@@ -133,3 +135,12 @@ def test_the_weights_note_says_where_weights_came_from(lab):
     assert describe(lab.weights, False).startswith("trained in this browser at 20")
     lab.weights.meta["imported_from"] = "mine.json"
     assert describe(lab.weights, False).startswith("imported from mine.json")
+
+
+def test_teaching_a_digit_already_read_right_takes_no_step(lab):
+    x = preprocess_gray(zero().tobytes(), 280, 280).image
+    lab.add_example(x, 0)
+    steps = list(lab.teaching_run())
+    assert [p.iteration for p in steps] == [0]
+    lab.adopt(steps[-1], TEACH_CONFIG, "taught")
+    assert lab.weights.w == lab.shipped.w and lab.weights.meta["trained"]["iterations_run"] == 0

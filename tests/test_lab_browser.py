@@ -248,3 +248,12 @@ def test_garbage_in_local_storage_is_dropped_with_a_note(make_page):
     stroke(page, line_points(0.5, 0.15, 0.5, 0.85))
     assert verdict(page)[0] == "1"
     assert verdicts(page) >= 1
+
+
+def test_teaching_a_drawing_it_already_reads_right_is_harmless(app):
+    stroke(app, line_points(0.5, 0.15, 0.5, 0.85))
+    app.click('[data-testid="teach-1"]')
+    app.wait_for_function("window.digitlab.lastRun !== undefined && document.body.dataset.training === 'false'")
+    assert "in 0 steps" in app.locator('[data-testid="train-status"]').inner_text()
+    assert verdict(app)[0] == "1"
+    assert app.locator('[data-testid="example-count"]').inner_text() == "1"

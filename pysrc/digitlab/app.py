@@ -17,7 +17,7 @@ from pyscript import document, window
 
 from . import model
 from .data import decode_bundle
-from .lab import ConfigError, Lab, Reading, describe, examples_from_json, examples_to_json, parse_config
+from .lab import TEACH_CONFIG, ConfigError, Lab, Reading, describe, examples_from_json, examples_to_json, parse_config
 from .model import Progress, TrainingDiverged
 from .preprocess import NotADigit
 from .render import diverging_rgba, gray_rgba, ink_rgba
@@ -107,9 +107,10 @@ class Page:
 
     def set_buttons(self) -> None:
         busy = self.training
-        for testid in ("clear", "undo", "sample", "reset", "export-weights", "import-weights"):
-            element(testid).disabled = busy if testid in ("reset", "import-weights") else False
-        element("train").disabled = busy
+        for testid in ("clear", "undo", "sample", "export-weights"):
+            element(testid).disabled = False  # drawing and exporting work even while training runs
+        for testid in ("train", "reset", "import-weights"):
+            element(testid).disabled = busy
         element("cancel").disabled = not busy
         for testid in ("teach-0", "teach-1"):
             element(testid).disabled = busy or self.reading is None
@@ -327,7 +328,7 @@ class Page:
             return
         self.save_examples()
         self.set_status(f"Learning your {label}…")
-        await self.run(self.lab.teaching_run, None, "taught")
+        await self.run(self.lab.teaching_run, TEACH_CONFIG, "taught")
 
     def save_examples(self) -> None:
         element("example-count").textContent = str(len(self.lab.examples))
@@ -381,14 +382,14 @@ class Page:
             if self.cancel_requested and (last is None or last.iteration == 0):
                 self.set_status("Cancelled before the first step: the weights in use did not change.")
             else:
-                self.lab.adopt(last, config or model.TrainConfig(iterations=last.iteration), how)
+                self.lab.adopt(last, config, how)
                 done = f"{last.iteration} of {last.iterations} iterations in {last.elapsed:.2f} s"
                 if self.cancel_requested:
                     self.set_status(f"Cancelled: using the weights after {done}.")
                 elif how == "taught":
                     right = self.lab.examples_right(last.w, last.b)
                     self.set_status(
-                        f"Learned from your digits in {last.iteration} steps"
+                        f"Learned from your digits in {last.iteration} step{'' if last.iteration == 1 else 's'}"
                         + ("" if right else " (some of them are still read wrong)")
                         + f"; test accuracy {last.test_accuracy * 100:.2f}%."
                     )

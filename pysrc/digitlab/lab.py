@@ -20,8 +20,8 @@ from .preprocess import Stages, preprocess_rgba
 from .weights import Weights
 
 TEACH_COPIES = 100  # a taught digit counts as this many training images, so a few steps can fix it
-TEACH_MAX_STEPS = 60
-TEACH_LEARNING_RATE = 1.0
+TEACH_CONFIG = TrainConfig(learning_rate=1.0, iterations=60)  # at most 60 full-batch steps, from the weights in use
+TEACH_MARGIN = 0.1  # stop once each taught digit is read right with p >= 0.6: a bare flip would not survive a redraw
 MAX_EXAMPLES = 200
 
 
@@ -236,17 +236,20 @@ class Lab:
         self.examples.append(example)
         return example
 
-    def examples_right(self, weights_w: Sequence[float], b: float) -> bool:
-        return all(
-            (predict_proba(weights_w, b, [p / 255 for p in e.pixels]) >= 0.5) == (e.label == 1) for e in self.examples
-        )
+    def examples_right(self, w: Sequence[float], b: float, margin: float = 0.0) -> bool:
+        """Is every taught digit read as its label, with p at least `margin` past 0.5?"""
+        for example in self.examples:
+            p1 = predict_proba(w, b, [v / 255 for v in example.pixels])
+            if (p1 - 0.5 if example.label == 1 else 0.5 - p1) < margin:
+                return False
+        return True
 
     def teaching_run(self) -> Iterator[Progress]:
-        """Fine-tune the weights in use on train + your digits until every one of yours is read right."""
-        config = TrainConfig(learning_rate=TEACH_LEARNING_RATE, iterations=TEACH_MAX_STEPS)
-        for progress in train(self.training_set(), self.test_set, config, w=self.weights.w, b=self.weights.b):
+        """Fine-tune the weights in use on train + your digits until every one of yours is read right (with margin)."""
+        start = {"w": self.weights.w, "b": self.weights.b}
+        for progress in train(self.training_set(), self.test_set, TEACH_CONFIG, **start):
             yield progress
-            if self.examples_right(progress.w, progress.b):
+            if self.examples_right(progress.w, progress.b, TEACH_MARGIN):
                 return
 
 
