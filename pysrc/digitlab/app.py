@@ -364,8 +364,8 @@ class Page:
                     f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
                     f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%"
                 )
-                # Pictures at most every 100 ms (and at the end): they cost ~10 ms, an iteration ~60 ms.
-                if last.done or time.perf_counter() - history.drawn_at >= 0.1:
+                # Pictures at most every 200 ms (and at the end): they cost ~10 ms, an iteration ~60 ms.
+                if last.done or time.perf_counter() - history.drawn_at >= 0.2:
                     self.show_weight_map(last.w)
                     history.draw(self.ui)
                 await asyncio.sleep(0)  # let the page paint and take input
