@@ -257,3 +257,21 @@ def test_teaching_a_drawing_it_already_reads_right_is_harmless(app):
     assert "in 0 steps" in app.locator('[data-testid="train-status"]').inner_text()
     assert verdict(app)[0] == "1"
     assert app.locator('[data-testid="example-count"]').inner_text() == "1"
+
+
+def test_small_batches_keep_the_page_responsive_and_cancel_mid_epoch(app):
+    """Batch size 1 makes one iteration (an epoch) ~0.5 s of work: the page still draws and cancels inside it."""
+    app.fill('[data-testid="batch-size"]', "1")
+    app.fill('[data-testid="lr"]', "0.05")
+    app.fill('[data-testid="iterations"]', "40")
+    app.click('[data-testid="train"]')
+    app.wait_for_function("document.querySelector('[data-testid=progress]').value >= 1", polling=50)
+    stroke(app, ellipse_points(0.5, 0.5, 0.28, 0.32))
+    assert verdict(app)[0] == "0"
+    assert app.evaluate("document.body.dataset.training") == "true"
+    app.click('[data-testid="cancel"]')
+    app.wait_for_selector(TRAINING_DONE)
+    run = app.evaluate("window.digitlab.lastRun")
+    assert 1 <= run["iterations"] < 40
+    exported = export(app)
+    assert exported["trained"]["batch_size"] == 1 and exported["trained"]["iterations_run"] == run["iterations"]

@@ -205,3 +205,12 @@ def test_predict_proba_on_sparse_and_dense_agree():
 def test_design_rejects_mismatched_sizes():
     with pytest.raises(ValueError, match="784"):
         Design(bytes(100), [0])
+
+
+def test_heartbeats_change_nothing_but_are_yielded_during_long_epochs():
+    design = random_design(n=60, seed=16)
+    config = TrainConfig(learning_rate=0.3, iterations=3, batch_size=1, seed=2)
+    with_beats = list(train(design, None, config, heartbeat=0.0))
+    progress = [p for p in with_beats if p is not None]
+    assert len(with_beats) > len(progress) == 4
+    assert progress[-1].w == fit(design, None, config).w

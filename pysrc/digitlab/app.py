@@ -23,6 +23,7 @@ from .preprocess import NotADigit
 from .render import diverging_rgba, gray_rgba, ink_rgba
 from .weights import MAX_BYTES, Weights, WeightsError, load_weights, weights_from_json
 
+HEARTBEAT = 0.03  # seconds of mini-batch work between two chances for the page to paint
 SAVED_WEIGHTS = "digitlab.weights"
 SAVED_EXAMPLES = "digitlab.examples"
 SOURCE_SHOWN = (model.log1pexp, model.evaluate_logits, model.LogisticLoss, model.gradient_step, model.train)
@@ -316,7 +317,7 @@ class Page:
             self.show_error(f"Cannot train: {exc}")
             return
         self.set_status("Preparing the data…")
-        await self.run(lambda: self.lab.training_run(config), config, "browser")
+        await self.run(lambda: self.lab.training_run(config, heartbeat=HEARTBEAT), config, "browser")
 
     async def teach(self, label: int) -> None:
         if self.training or self.reading is None:
@@ -356,7 +357,13 @@ class Page:
         progress_bar = element("progress")
         await asyncio.sleep(0)  # paint the "training" state before the first iteration
         try:
-            for last in make_run():
+            for progress in make_run():
+                if progress is None:  # mid-epoch heartbeat: let the page paint, take input, cancel
+                    await asyncio.sleep(0)
+                    if self.cancel_requested:
+                        break
+                    continue
+                last = progress
                 history.add(last)
                 progress_bar.max = last.iterations
                 progress_bar.value = last.iteration

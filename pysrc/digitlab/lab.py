@@ -210,9 +210,9 @@ class Lab:
     def reset(self) -> None:
         self.weights = self.shipped
 
-    def training_run(self, config: TrainConfig) -> Iterator[Progress]:
+    def training_run(self, config: TrainConfig, heartbeat: float | None = None) -> Iterator[Progress | None]:
         """Train from zeros on the train split (+ the user's digits), as the CLI does."""
-        return train(self.training_set(), self.test_set, config)
+        return train(self.training_set(), self.test_set, config, heartbeat=heartbeat)
 
     def adopt(self, progress: Progress, config: TrainConfig, how: str) -> Weights:
         """Make the weights of `progress` the ones in use, with a record of how they came about."""

@@ -277,13 +277,16 @@ def train(
     config: TrainConfig,
     w: Sequence[float] | None = None,
     b: float = 0.0,
-) -> Iterator[Progress]:
+    heartbeat: float | None = None,
+) -> Iterator[Progress | None]:
     """Gradient descent from (w, b) (zeros by default), yielding Progress after every iteration.
 
     The caller may stop iterating at any time; the weights of the last Progress are
-    consistent. Raises TrainingDiverged if the loss blows up.
+    consistent. Raises TrainingDiverged if the loss blows up. With `heartbeat` (seconds),
+    a long mini-batch epoch also yields None that often, so a page can breathe mid-epoch;
+    it changes nothing in the arithmetic.
     """
-    start = time.perf_counter()
+    start = last_beat = time.perf_counter()
     objective = LogisticLoss(train_set, config.l2)
     rng = random.Random(config.seed)
     w = [0.0] * IMAGE_PIXELS if w is None else [float(v) for v in w]
@@ -318,6 +321,9 @@ def train(
             for batch in minibatches(train_set.n, config.batch_size, rng):
                 grad_w, grad_b = objective.batch_gradient(w, b, batch)
                 w, b = gradient_step(w, b, grad_w, grad_b, config.learning_rate)
+                if heartbeat is not None and time.perf_counter() - last_beat >= heartbeat:
+                    last_beat = time.perf_counter()
+                    yield None
 
 
 def fit(train_set: Design, test_set: Design | None, config: TrainConfig, **start) -> Progress:
