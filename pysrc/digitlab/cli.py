@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 import hashlib
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from .data import BundleError, decode_bundle
 from .metrics import accuracy, probabilities
 from .model import Design, TrainConfig, TrainingDiverged, predict_proba, train
 from .preprocess import NotADigit, guess_ink_is_dark, preprocess_gray
-from .weights import Weights, WeightsError, load_weights
+from .weights import Weights, WeightsError, from_training, load_weights
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = PROJECT / "site" / "data" / "mnist01.bin"
@@ -52,17 +51,7 @@ def train_weights(config: TrainConfig, data: Path, log=print) -> Weights:
             )
     except TrainingDiverged as exc:
         raise CliError(str(exc)) from None
-    meta = {
-        "trained": {**config.as_dict(), "algorithm": "gradient descent on mean binary cross-entropy + L2/2 |w|^2"},
-        "trained_by": "cpython",
-        "trained_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "data_sha256": sha256,
-        "train_accuracy": last.train_accuracy,
-        "test_accuracy": last.test_accuracy,
-        "train_loss": last.loss,
-        "test_loss": last.test_loss,
-    }
-    return Weights(last.w, last.b, meta)
+    return from_training(last, config, "cpython", sha256)
 
 
 def cmd_train(args) -> None:

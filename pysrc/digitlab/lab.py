@@ -6,7 +6,6 @@ app.py wires these to the DOM; everything here is plain Python, tested under CPy
 from __future__ import annotations
 
 import base64
-import datetime
 import json
 import random
 from collections.abc import Iterator, Sequence
@@ -17,7 +16,7 @@ from .data import Bundle
 from .metrics import accuracy, confusion, misclassified, probabilities
 from .model import Design, Progress, TrainConfig, predict_proba, sigmoid, sumprod, train
 from .preprocess import Stages, preprocess_rgba
-from .weights import Weights
+from .weights import Weights, from_training
 
 TEACH_COPIES = 100  # a taught digit counts as this many training images, so a few steps can fix it
 TEACH_CONFIG = TrainConfig(learning_rate=1.0, iterations=60)  # at most 60 full-batch steps, from the weights in use
@@ -138,10 +137,6 @@ def _parse_number(raw: str, kind: type) -> float | int:
     return value
 
 
-def now_iso() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class Lab:
     """Data, the weights in use, the shipped weights and the user's own digits."""
 
@@ -216,16 +211,8 @@ class Lab:
 
     def adopt(self, progress: Progress, config: TrainConfig, how: str) -> Weights:
         """Make the weights of `progress` the ones in use, with a record of how they came about."""
-        meta = {
-            "trained": {**config.as_dict(), "iterations_run": progress.iteration},
-            "trained_by": how,
-            "trained_at": now_iso(),
-            "data_sha256": self.shipped.meta.get("data_sha256"),
-            "train_accuracy": progress.train_accuracy,
-            "test_accuracy": progress.test_accuracy,
-            "your_digits": len(self.examples),
-        }
-        self.weights = Weights(list(progress.w), progress.b, meta)
+        sha256 = self.shipped.meta.get("data_sha256")
+        self.weights = from_training(progress, config, how, sha256, your_digits=len(self.examples))
         return self.weights
 
     # ---- teaching

@@ -62,10 +62,6 @@ def predict_proba(w: Sequence[float], b: float, x: Sequence[float]) -> float:
     return sigmoid(b + sumprod(w, x))
 
 
-def predict(w: Sequence[float], b: float, x: Sequence[float], threshold: float = 0.5) -> int:
-    return int(predict_proba(w, b, x) >= threshold)
-
-
 def _getter(indices: Sequence[int]):
     """A C-level gather: getter(seq) -> tuple of seq[i] for i in indices, any length."""
     if len(indices) == 0:

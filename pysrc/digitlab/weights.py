@@ -6,11 +6,13 @@ localStorage. Loading validates everything and says exactly what is wrong.
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from dataclasses import dataclass, field
 
 from . import IMAGE_PIXELS
+from .model import Progress, TrainConfig
 
 MAX_BYTES = 1_000_000  # a real weights file is ~20 KB; refuse anything absurd before parsing it
 FORMAT = "digitlab-weights/1"
@@ -28,6 +30,24 @@ class Weights:
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, **self.meta, "w": self.w, "b": self.b}, indent=1)
+
+
+def from_training(
+    progress: Progress, config: TrainConfig, trained_by: str, data_sha256: str | None, **extra
+) -> Weights:
+    """The weights of `progress` with the record of how they came about (CLI and page alike)."""
+    meta = {
+        "trained": {**config.as_dict(), "iterations_run": progress.iteration},
+        "trained_by": trained_by,
+        "trained_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "data_sha256": data_sha256,
+        "train_accuracy": progress.train_accuracy,
+        "test_accuracy": progress.test_accuracy,
+        "train_loss": progress.loss,
+        "test_loss": progress.test_loss,
+        **extra,
+    }
+    return Weights(list(progress.w), progress.b, meta)
 
 
 def _reject_constant(name: str):
