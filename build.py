@@ -228,7 +228,7 @@ def prepare_test_tools() -> tuple[Path, dict]:
     ensure_node_modules()
     chromium = ensure_chromium(python)
     cmd_build()
-    return python, {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": str(PYSRC)}
+    return python, {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": os.pathsep.join([str(PYSRC), str(ROOT)])}
 
 
 def cmd_test(args) -> None:

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -139,12 +138,14 @@ def numpy_gd(X, y, Xt, yt, iterations, stop_at=None):
 
 
 def numpy_arrays(blob: bytes):
-    body = zlib.decompress(blob)
-    n_train, n_test = int.from_bytes(body[4:6], "little"), int.from_bytes(body[6:8], "little")
-    n, header = n_train + n_test, 10
-    labels = np.frombuffer(body, np.uint8, n, header).astype(float)
-    pixels = np.frombuffer(body, np.uint8, n * 784, header + n).reshape(n, 784) / 255.0
-    return pixels[:n_train], labels[:n_train], pixels[n_train:], labels[n_train:]
+    """The bundle as float arrays (X train, y train, X test, y test), pixel/255 as in the model."""
+    bundle = decode_bundle(blob)
+
+    def arrays(split):
+        pixels = np.frombuffer(split.pixels, np.uint8).reshape(split.n, 784) / 255.0
+        return pixels, np.frombuffer(split.labels, np.uint8).astype(float)
+
+    return (*arrays(bundle.train), *arrays(bundle.test))
 
 
 def bench_training_cpython(rounds: int) -> dict:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import http.server
 import math
 import os
 import shutil
 import threading
 from pathlib import Path
+
+from build import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -23,21 +24,9 @@ CHROMIUM_ARGS = [
 READY = 'body[data-ready="true"]'
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".mjs": "text/javascript",
-        ".wasm": "application/wasm",
-    }
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve `directory` on 127.0.0.1 at a free port in a daemon thread; returns (server, base URL)."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """Serve `directory` the way `build.py serve` does, at a free port in a daemon thread; returns (server, URL)."""
+    server = make_server(directory)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

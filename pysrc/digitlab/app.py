@@ -132,18 +132,20 @@ class Page:
 
     # ---- reading a drawing
     def on_stroke_end(self, _event) -> None:
-        self.read_pad()
-        window.performance.mark("verdict")
-        window.performance.measure("stroke-to-verdict", "stroke-end", "verdict")
-
-    def read_pad(self) -> None:
-        rgba = self.pad_context.getImageData(0, 0, self.pad.width, self.pad.height).data.to_bytes()
+        """The drawing changed: a pen stroke, Clear, Undo, or a sample put on the pad (then label it)."""
         sample, self.pending_sample = self.pending_sample, None
         label = element("sample-label")
         label.hidden = sample is None
         if sample:
             label.textContent = f"Test image #{sample[0]}: its true label is {sample[1]}."
             label.dataset.label = str(sample[1])
+        self.read_pad()
+        window.performance.mark("verdict")
+        window.performance.measure("stroke-to-verdict", "stroke-end", "verdict")
+
+    def read_pad(self) -> None:
+        """Verdict on what the pad shows, with the weights in use."""
+        rgba = self.pad_context.getImageData(0, 0, self.pad.width, self.pad.height).data.to_bytes()
         window.performance.mark("read-start")
         try:
             self.reading = self.lab.read(rgba, self.pad.width, self.pad.height)
@@ -204,31 +206,20 @@ class Page:
         self.pending_sample = (index, label)
         self.ui.pad.showDigit(js_bytes(pixels))
 
-    def reread(self) -> None:
-        """Verdict again with the weights now in use, keeping the sample label if one is shown."""
-        label = element("sample-label")
-        if not label.hidden:
-            self.pending_sample = (0, int(label.dataset.label))
-            text = label.textContent
-            self.read_pad()
-            label.textContent = text
-        else:
-            self.read_pad()
-
     # ---- the weights in use
-    def weights_changed(self, save: bool = True) -> None:
+    def weights_changed(self) -> None:
+        """New weights are in use: keep them for the next visit and redraw everything that depends on them."""
         weights = self.lab.weights
-        if save:
-            if weights is self.lab.shipped:
-                self.storage.remove(SAVED_WEIGHTS)
-            else:
-                refused = self.storage.set(SAVED_WEIGHTS, weights.to_json())
-                if refused:
-                    self.show_error(f"Could not keep the weights for next time: {refused}")
+        if weights is self.lab.shipped:
+            self.storage.remove(SAVED_WEIGHTS)
+        else:
+            refused = self.storage.set(SAVED_WEIGHTS, weights.to_json())
+            if refused:
+                self.show_error(f"Could not keep the weights for next time: {refused}")
         element("active-weights").textContent = describe(weights, weights is self.lab.shipped)
         self.show_weight_map(weights.w)
         self.show_judgement()
-        self.reread()
+        self.read_pad()
 
     def show_weight_map(self, w) -> None:
         rgba, scale = diverging_rgba(w)
