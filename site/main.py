@@ -1,5 +1,5 @@
-"""Entry point PyScript runs; all the page logic lives in digitlab/app.py."""
+"""Entry point PyScript runs; the page layer lives in digitlab/page/."""
 
-from digitlab import app
+from digitlab.page import start
 
-await app.start()  # noqa: F704 - PyScript runs this module with top-level await
+await start()  # noqa: F704 - PyScript runs this module with top-level await

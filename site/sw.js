@@ -27,7 +27,3 @@ self.addEventListener("fetch", (event) => {
     ),
   );
 });
-
-self.addEventListener("message", (event) => {
-  if (event.data === "version") event.source.postMessage({ version: VERSION, files: ASSETS.length });
-});

@@ -1,4 +1,4 @@
-"""Helpers for driving the built page: a local server, Chromium, and real pointer strokes."""
+"""The one driver of the built page, for tests and benchmarks: a local server, Chromium, real strokes, and verbs."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 READY = 'body[data-ready="true"]'
+# One generous timeout for everything a page does: a busy 2-core machine boots Pyodide in 20+ s.
+TIMEOUT_MS = 180_000
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
@@ -41,6 +43,21 @@ def launch_options() -> dict:
     if path:
         options["executable_path"] = path
     return options
+
+
+def new_context(browser, **options):
+    """A browser context with the suite's timeout; service workers blocked unless asked for."""
+    options.setdefault("service_workers", "block")
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def wait_ready(page) -> None:
+    """Python has loaded the weights and the judgement of them is on the page."""
+    page.wait_for_selector(READY, state="attached")
+    page.wait_for_function("document.querySelector('[data-testid=test-accuracy]').dataset.value !== ''")
 
 
 def pad_box(page) -> dict:
@@ -109,3 +126,44 @@ def touch_stroke(page, points) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     page.wait_for_function(f"performance.getEntriesByName('stroke-to-verdict').length > {before}")
     cdp.detach()
+
+
+def runs(page) -> int:
+    """How many training or teaching runs have finished in this page."""
+    return int(page.get_attribute('[data-testid="progress"]', "data-runs"))
+
+
+def train(page, **fields) -> None:
+    """Fill the given hyperparameter fields, press Train, wait for the run to finish."""
+    for name, value in fields.items():
+        page.fill(f'[data-testid="{name}"]', str(value))
+    before = runs(page)
+    page.click('[data-testid="train"]')
+    page.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+
+
+def teach(page, digit: int) -> None:
+    before = runs(page)
+    page.click(f'[data-testid="teach-{digit}"]')
+    page.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+
+
+def export(page) -> dict:
+    import json
+
+    with page.expect_download() as info:
+        page.click('[data-testid="export-weights"]')
+    return json.loads(Path(info.value.path()).read_text())
+
+
+def active(page) -> str:
+    return page.locator('[data-testid="active-weights"]').inner_text()
+
+
+def error_text(page) -> str:
+    error = page.locator('[data-testid="error"]')
+    return error.inner_text() if error.is_visible() else ""
+
+
+def accuracy_value(page) -> float:
+    return float(page.locator('[data-testid="test-accuracy"]').get_attribute("data-value"))

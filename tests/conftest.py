@@ -1,14 +1,15 @@
-"""Fixtures for the browser tests: one server and one Chromium per session, a watched page per test.
+"""Fixtures for the browser tests: one server and one Chromium per session, booted pages shared where they can be.
 
-Every page fails its test on a console error, an uncaught page error, or any request that
-would leave the server's origin (such requests are aborted and recorded).
+Every page fails its test (or its module, for shared pages) on a console error, an uncaught
+page error, or any request that would leave the server's origin (aborted and recorded).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from browser import DIST, READY, launch_options, serve
+from browser import DIST, clear, launch_options, new_context, serve, wait_ready
+from digitlab.config import HYPERPARAMETERS
 
 ARTIFACTS = DIST.parent / "test-artifacts"
 
@@ -57,15 +58,20 @@ class Watch:
     def page_error(self, error) -> None:
         self.errors.append(f"page error: {error}")
 
+    def attach(self, page) -> None:
+        page.on("console", self.console)
+        page.on("pageerror", self.page_error)
 
-def open_page(browser, site_url, watch: Watch, path: str = "", viewport=None, **context_options):
-    context = browser.new_context(
-        service_workers="block", viewport=viewport or {"width": 1280, "height": 900}, **context_options
-    )
+    def check(self) -> None:
+        assert not self.offsite, f"requests left the origin: {self.offsite}"
+        assert not self.errors, "\n".join(self.errors)
+
+
+def open_page(browser, watch: Watch, **context_options):
+    context = new_context(browser, **context_options)
     context.route("**/*", watch.route)
     page = context.new_page()
-    page.on("console", watch.console)
-    page.on("pageerror", watch.page_error)
+    watch.attach(page)
     return context, page
 
 
@@ -73,26 +79,22 @@ def open_page(browser, site_url, watch: Watch, path: str = "", viewport=None, **
 def watch(site_url):
     watch = Watch(site_url.rstrip("/"))
     yield watch
-    assert not watch.offsite, f"requests left the origin: {watch.offsite}"
-    assert not watch.errors, "\n".join(watch.errors)
+    watch.check()
 
 
 @pytest.fixture
 def make_page(browser, site_url, watch):
-    """Open the app (more than once in a test if need be) in fresh or given contexts."""
+    """Open the app in a fresh context (for tests that need their own browser state)."""
     contexts = []
 
-    def make(path: str = "", context=None, viewport=None, wait_ready=True, **context_options):
-        if context is None:
-            context, page = open_page(browser, site_url, watch, viewport=viewport, **context_options)
-            contexts.append(context)
-        else:
-            page = context.new_page()
-            page.on("console", watch.console)
-            page.on("pageerror", watch.page_error)
+    def make(path: str = "", wait=True, init_script: str | None = None, **context_options):
+        context, page = open_page(browser, watch, **context_options)
+        contexts.append(context)
+        if init_script:
+            page.add_init_script(init_script)
         page.goto(site_url + path)
-        if wait_ready:
-            page.wait_for_selector(READY, timeout=90_000)
+        if wait:
+            wait_ready(page)
         return page
 
     yield make
@@ -100,11 +102,42 @@ def make_page(browser, site_url, watch):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def shared_page(browser, site_url):
+    """One booted page for a whole module; the fixtures below put it back in a known state per test."""
+    watch = Watch(site_url.rstrip("/"))
+    context, page = open_page(browser, watch)
+    page.goto(site_url)
+    wait_ready(page)
+    yield page
+    context.close()
+    watch.check()
+
+
 @pytest.fixture
-def app(make_page):
-    """The app, ready, at desktop size."""
-    page = make_page()
-    page.wait_for_function("document.querySelector('[data-testid=test-accuracy]').dataset.value !== ''")
+def pad(shared_page):
+    """The shared page with an empty pad."""
+    clear(shared_page)
+    return shared_page
+
+
+@pytest.fixture
+def app(shared_page):
+    """The shared page as a new visitor finds it: shipped weights, default form, no digits of theirs, empty pad."""
+    page = shared_page
+    if page.evaluate("document.body.dataset.training") == "true":
+        page.click('[data-testid="cancel"]')
+        page.wait_for_selector('body[data-training="false"]')
+    page.evaluate("localStorage.clear()")
+    if "shipped" not in page.locator('[data-testid="active-weights"]').inner_text():
+        page.click('[data-testid="reset"]')
+    if page.locator('[data-testid="clear-examples"]').is_enabled():
+        page.click('[data-testid="clear-examples"]')
+    for h in HYPERPARAMETERS:
+        page.fill(f'[data-testid="{h.key}"]', f"{h.default:g}")
+    page.locator('[data-testid="threshold"]').fill("0.5")
+    page.evaluate("document.querySelector('[data-testid=error]').hidden = true")
+    clear(page)
     return page
 
 
@@ -112,25 +145,3 @@ def app(make_page):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-@pytest.fixture(scope="module")
-def shared_app(browser, site_url):
-    """One ready page for a whole module of tests that only draw (each test clears first)."""
-    watch = Watch(site_url.rstrip("/"))
-    context, page = open_page(browser, site_url, watch)
-    page.goto(site_url)
-    page.wait_for_selector(READY, timeout=90_000)
-    yield page
-    context.close()
-    assert not watch.offsite, f"requests left the origin: {watch.offsite}"
-    assert not watch.errors, "\n".join(watch.errors)
-
-
-@pytest.fixture
-def pad(shared_app):
-    """The shared page with an empty pad."""
-    from browser import clear
-
-    clear(shared_app)
-    return shared_app

@@ -40,9 +40,10 @@ def test_split_is_stratified_80_20_and_disjoint():
 
 
 def test_regenerating_from_the_npm_package_is_byte_identical(tmp_path):
-    before = BUNDLE.read_bytes(), MANIFEST.read_bytes()
-    subprocess.run([sys.executable, str(ROOT / "build.py"), "data"], check=True, cwd=ROOT, capture_output=True)
-    assert (BUNDLE.read_bytes(), MANIFEST.read_bytes()) == before
+    build = [sys.executable, str(ROOT / "build.py"), "data", "--out", str(tmp_path)]
+    subprocess.run(build, check=True, cwd=ROOT, capture_output=True)
+    assert (tmp_path / "mnist01.bin").read_bytes() == BUNDLE.read_bytes()
+    assert (tmp_path / "manifest.json").read_bytes() == MANIFEST.read_bytes()
 
 
 def test_pixels_are_the_npm_packages_values_exactly():

@@ -14,10 +14,12 @@ import hashlib
 import sys
 from pathlib import Path
 
+from .config import HYPERPARAMETERS, ConfigError, TrainConfig
 from .data import BundleError, decode_bundle
 from .metrics import accuracy, probabilities
-from .model import Design, TrainConfig, TrainingDiverged, predict_proba, train
+from .model import TrainingDiverged, predict_proba, train
 from .preprocess import NotADigit, guess_ink_is_dark, preprocess_gray
+from .sparse import Design
 from .weights import Weights, WeightsError, from_training, load_weights
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -56,8 +58,8 @@ def train_weights(config: TrainConfig, data: Path, log=print) -> Weights:
 
 def cmd_train(args) -> None:
     try:
-        config = TrainConfig(args.learning_rate, args.iterations, args.batch_size, args.l2, args.seed)
-    except ValueError as exc:
+        config = TrainConfig(**{h.name: getattr(args, h.name) for h in HYPERPARAMETERS})
+    except ConfigError as exc:
         raise CliError(str(exc)) from None
     weights = train_weights(config, args.data, log=print if not args.quiet else lambda *_: None)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -124,13 +126,9 @@ def cmd_predict(args) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digitlab", description="Logistic regression on MNIST 0 vs 1.")
     sub = parser.add_subparsers(dest="command", required=True)
-    defaults = TrainConfig()
     t = sub.add_parser("train", help="train on the bundled train split, write a weights file")
-    t.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
-    t.add_argument("--iterations", type=int, default=defaults.iterations)
-    t.add_argument("--batch-size", type=int, default=defaults.batch_size, help="0 = full batch")
-    t.add_argument("--l2", type=float, default=defaults.l2)
-    t.add_argument("--seed", type=int, default=defaults.seed)
+    for h in HYPERPARAMETERS:
+        t.add_argument(h.flag, type=h.kind, default=h.default, help=f"{h.help} (default {h.default})")
     t.add_argument("--data", type=Path, default=DEFAULT_DATA)
     t.add_argument("--out", type=Path, default=DEFAULT_WEIGHTS)
     t.add_argument("--quiet", action="store_true")

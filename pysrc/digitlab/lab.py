@@ -1,6 +1,6 @@
 """The app's state and verbs without the page: read a drawing, judge the weights, train, teach.
 
-app.py wires these to the DOM; everything here is plain Python, tested under CPython.
+The page layer (digitlab/page/) wires these to the DOM; everything here is plain Python, tested under CPython.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from . import IMAGE_PIXELS
+from .config import TrainConfig
 from .data import Bundle
 from .metrics import accuracy, confusion, misclassified, probabilities
-from .model import Design, Progress, TrainConfig, predict_proba, sigmoid, sumprod, train
+from .model import Progress, predict_proba, sigmoid, train
 from .preprocess import Stages, preprocess_rgba
+from .sparse import Design, sumprod
 from .weights import Weights, from_training
 
 TEACH_COPIES = 100  # a taught digit counts as this many training images, so a few steps can fix it
@@ -49,7 +51,7 @@ def explain(weights: Weights, x: Sequence[float], stages: Stages) -> Reading:
 class TestReport:
     accuracy: float
     confusion: dict[str, int]
-    mistakes: list[tuple[int, float]]  # (test index, p1)
+    mistakes: list[tuple[int, int, float]]  # (test index, true label, p1)
 
 
 @dataclass(frozen=True)
@@ -82,59 +84,6 @@ def examples_from_json(text: str) -> list[Example]:
             raise ValueError(f"a stored digit has {len(pixels)} pixels, not {IMAGE_PIXELS}")
         examples.append(Example(pixels, item["label"]))
     return examples
-
-
-class ConfigError(ValueError):
-    """Hyperparameters typed into the page that cannot be used; `fields` names the culprits."""
-
-    def __init__(self, message: str, fields: list[str]):
-        super().__init__(message)
-        self.fields = fields
-
-
-def parse_config(text: dict[str, str]) -> TrainConfig:
-    """Hyperparameters from form fields (keys lr, iterations, batch-size, l2, seed) or ConfigError."""
-    problems, bad, values = [], [], {}
-    for key, label, kind in (
-        ("lr", "learning rate", float),
-        ("iterations", "iterations", int),
-        ("batch-size", "batch size", int),
-        ("l2", "L2", float),
-        ("seed", "seed", int),
-    ):
-        raw = str(text.get(key, "")).strip()
-        try:
-            values[key] = _parse_number(raw, kind)
-        except ValueError as exc:
-            problems.append(f"{label}: {exc}")
-            bad.append(key)
-    if not problems:
-        try:
-            return TrainConfig(values["lr"], values["iterations"], values["batch-size"], values["l2"], values["seed"])
-        except ValueError as exc:
-            message = str(exc)
-            bad = [k for k, label in _LABELS.items() if label in message]
-            raise ConfigError(message + ".", bad) from None
-    raise ConfigError("; ".join(problems) + ".", bad)
-
-
-_LABELS = {"lr": "learning rate", "iterations": "iterations", "batch-size": "batch size", "l2": "L2", "seed": "seed"}
-
-
-def _parse_number(raw: str, kind: type) -> float | int:
-    if not raw:
-        raise ValueError("empty, type a number")
-    if kind is int:
-        if not raw.lstrip("+-").isdigit():
-            raise ValueError(f"{raw[:20]!r} is not a whole number")
-        return int(raw)
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{raw[:20]!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{raw[:20]!r} is not a finite number")
-    return value
 
 
 class Lab:
@@ -195,7 +144,7 @@ class Lab:
         return TestReport(
             accuracy(p1, labels, threshold),
             confusion(p1, labels, threshold),
-            [(i, p1[i]) for i in misclassified(p1, labels, threshold)],
+            [(i, labels[i], p1[i]) for i in misclassified(p1, labels, threshold)],
         )
 
     # ---- changing the weights

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import Design, sigmoid
+from .model import sigmoid
+from .sparse import Design
 
 
 def probabilities(design: Design, w: Sequence[float], b: float) -> list[float]:

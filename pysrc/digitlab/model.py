@@ -1,16 +1,14 @@
-"""The whole model: logistic regression, its loss and gradient, and gradient descent.
+"""Logistic regression, fast: the formulas of reference.py on the sparse layout of sparse.py.
 
     p(1 | x) = sigmoid(z),   z = w . x + b
     loss(w, b) = mean_i [ log(1 + e^z_i) - y_i z_i ]  +  (l2 / 2) |w|^2
 
-x is a 784-vector (28x28 row-major, 0.0 background, 1.0 ink), y is 1 for the digit
-"1" and 0 for "0". The mean term is the binary cross-entropy written in a form
-that never takes log(0). The bias is not penalised.
+x is a 784-vector (28x28 row-major, 0.0 background, 1.0 ink) and y is 1 for the digit
+"1", 0 for "0". log(1 + e^z) - y z is the cross-entropy -[y log p + (1-y) log(1-p)]
+rewritten so that it never takes log(0). The bias is not penalised.
 
+Read top to bottom: sigmoid, the loss, its gradient, one step, the training loop.
 Standard library only, so it runs unchanged under CPython and in the browser.
-Speed comes from the representation: an MNIST image has ~140 ink pixels out of
-784, so the data is kept as sparse rows (for z = Xw) and sparse pixel columns
-(for the gradient X^T r), and every dot product is one C-level call.
 """
 
 from __future__ import annotations
@@ -20,22 +18,12 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter, mul
 
 from . import IMAGE_PIXELS
+from .config import TrainConfig
+from .sparse import Design, Vector, sumprod
 
-Vector = list[float]
-
-try:
-    sumprod = math.sumprod  # Python >= 3.12, which is what Pyodide runs
-except AttributeError:  # CPython 3.11: same result up to round-off
-
-    def sumprod(p, q):
-        return sum(map(mul, p, q))
-
-
-PIXEL_VALUE = tuple(v / 255 for v in range(256))
+# ---- 1. sigmoid
 
 
 def sigmoid(z: float) -> float:
@@ -44,6 +32,14 @@ def sigmoid(z: float) -> float:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)
     return e / (1.0 + e)
+
+
+def predict_proba(w: Sequence[float], b: float, x: Sequence[float]) -> float:
+    """p(digit is 1) for one 784-vector x."""
+    return sigmoid(b + sumprod(w, x))
+
+
+# ---- 2. the loss
 
 
 def log1pexp(z: float) -> float:
@@ -57,81 +53,15 @@ def log1pexp(z: float) -> float:
     return z
 
 
-def predict_proba(w: Sequence[float], b: float, x: Sequence[float]) -> float:
-    """p(digit is 1) for one 784-vector x."""
-    return sigmoid(b + sumprod(w, x))
-
-
-def _getter(indices: Sequence[int]):
-    """A C-level gather: getter(seq) -> tuple of seq[i] for i in indices, any length."""
-    if len(indices) == 0:
-        return lambda seq: ()
-    if len(indices) == 1:
-        only = indices[0]
-        return lambda seq: (seq[only],)
-    return itemgetter(*indices)
-
-
-class Design:
-    """n images and their labels, stored sparsely; built from uint8 pixels (n x 784 bytes).
-
-    Rows (index tuple, gather, values) serve z = Xw; columns, built on first use,
-    serve the full-batch gradient X^T r.
-    """
-
-    def __init__(self, pixels: bytes, labels: Sequence[int]):
-        n = len(labels)
-        if len(pixels) != n * IMAGE_PIXELS:
-            raise ValueError(f"expected {n} images of {IMAGE_PIXELS} bytes, got {len(pixels)} bytes")
-        self.n = n
-        self.pixels = bytes(pixels)
-        self.labels = [int(y) for y in labels]
-        self.rows = [_sparse(self.pixels[i * IMAGE_PIXELS : (i + 1) * IMAGE_PIXELS]) for i in range(n)]
-        self._columns: list | None = None
-
-    @property
-    def columns(self) -> list:
-        """(pixel index, gather over images, values) for every pixel that is ever inked."""
-        if self._columns is None:
-            n, every_image = self.n, tuple(range(self.n))
-            self._columns = []
-            for j in range(IMAGE_PIXELS):
-                column = self.pixels[j::IMAGE_PIXELS]
-                if column.count(0) != n:
-                    self._columns.append((j, _getter(tuple(compress(every_image, column))), _values(column)))
-        return self._columns
-
-    def image(self, i: int) -> Vector:
-        return list(map(PIXEL_VALUE.__getitem__, self.pixels[i * IMAGE_PIXELS : (i + 1) * IMAGE_PIXELS]))
-
-    def logits(self, w: Sequence[float], b: float) -> Vector:
-        return [b + sumprod(gather(w), values) for _, gather, values in self.rows]
-
-
-# Prebuilt, so that compress() only passes references around instead of making 784 ints per image:
-# in Pyodide this halves the time to build a Design.
-EVERY_PIXEL = tuple(range(IMAGE_PIXELS))
-
-
-def _values(pixels: bytes) -> tuple[float, ...]:
-    """The non-zero pixels as floats, in order: one C-level gather from the 256-entry table."""
-    return tuple(_getter(pixels.translate(None, b"\0"))(PIXEL_VALUE))
-
-
-def _sparse(image: bytes) -> tuple:
-    indices = tuple(compress(EVERY_PIXEL, image))
-    return indices, _getter(indices), _values(image)
-
-
 @dataclass(frozen=True)
 class Evaluation:
-    loss: float  # mean binary cross-entropy, without the L2 term
-    accuracy: float
-    residuals: Vector  # p_i - y_i, what the gradient needs
+    loss: float  # mean cross-entropy, without the L2 term
+    accuracy: float  # at threshold 0.5, i.e. z >= 0
+    residuals: Vector  # p_i - y_i: what the gradient needs
 
 
 def evaluate_logits(z: Sequence[float], labels: Sequence[int]) -> Evaluation:
-    """Loss, accuracy (threshold 0.5, i.e. z >= 0) and residuals in one pass."""
+    """The mean cross-entropy of the scores z, their accuracy and residuals, in one pass."""
     total, correct, residuals = 0.0, 0, []
     for zi, yi in zip(z, labels):
         total += log1pexp(zi) - yi * zi
@@ -141,8 +71,17 @@ def evaluate_logits(z: Sequence[float], labels: Sequence[int]) -> Evaluation:
     return Evaluation(total / n, correct / n, residuals)
 
 
+# ---- 3. its gradient
+
+
 class LogisticLoss:
-    """The objective of the module docstring on one Design; owns the loss and its gradient."""
+    """The loss of the module docstring on one Design, and its gradient:
+
+        d loss / d w = (1/n) X^T r + l2 w,    d loss / d b = (1/n) sum_i r_i,    r_i = p_i - y_i
+
+    X^T r is computed one pixel column at a time (Design.columns); a mini-batch takes
+    the same mean over its images only.
+    """
 
     def __init__(self, design: Design, l2: float = 0.0):
         self.design = design
@@ -157,19 +96,19 @@ class LogisticLoss:
         n = self.design.n
         scaled = [r / n for r in residuals]
         grad_w = [0.0] * IMAGE_PIXELS
-        for j, gather, values in self.design.columns:
-            grad_w[j] = sumprod(gather(scaled), values)
+        for column in self.design.columns:
+            grad_w[column.pixel] = sumprod(column.gather(scaled), column.values)
         return self._add_l2(grad_w, w), sum(scaled)
 
     def batch_gradient(self, w: Sequence[float], b: float, batch: Sequence[int]) -> tuple[Vector, float]:
-        """Gradient of the same objective with the mean taken over the images in `batch` only."""
+        """The same gradient with the mean taken over the images in `batch` only."""
         grad_w, grad_b, rows, labels = [0.0] * IMAGE_PIXELS, 0.0, self.design.rows, self.design.labels
         scale = 1.0 / len(batch)
         for i in batch:
-            indices, gather, values = rows[i]
-            r = (sigmoid(b + sumprod(gather(w), values)) - labels[i]) * scale
+            row = rows[i]
+            r = (sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i]) * scale
             grad_b += r
-            for k, v in zip(indices, values):
+            for k, v in zip(row.indices, row.values):
                 grad_w[k] += r * v
         return self._add_l2(grad_w, w), grad_b
 
@@ -180,9 +119,15 @@ class LogisticLoss:
         return [g + l2 * wj for g, wj in zip(grad_w, w)]
 
 
+# ---- 4. one step
+
+
 def gradient_step(w: Vector, b: float, grad_w: Sequence[float], grad_b: float, learning_rate: float):
     """One descent step: move against the gradient."""
     return [wj - learning_rate * gj for wj, gj in zip(w, grad_w)], b - learning_rate * grad_b
+
+
+# ---- 5. training
 
 
 def minibatches(n: int, batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -190,53 +135,6 @@ def minibatches(n: int, batch_size: int, rng: random.Random) -> list[list[int]]:
     order = list(range(n))
     rng.shuffle(order)
     return [order[start : start + batch_size] for start in range(0, n, batch_size)]
-
-
-MAX_ITERATIONS = 10_000
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Hyperparameters. batch_size 0 means full batch; one iteration is one pass over the data."""
-
-    learning_rate: float = 1.0
-    iterations: int = 20
-    batch_size: int = 0
-    l2: float = 0.0
-    seed: int = 0
-
-    def __post_init__(self):
-        problems = []
-        lr, its, bs, l2, seed = self.learning_rate, self.iterations, self.batch_size, self.l2, self.seed
-        if not _is_number(lr) or not (0 < lr <= 1e6):
-            problems.append("learning rate must be a number above 0 (and at most 1e6)")
-        if not _is_int(its) or not (1 <= its <= MAX_ITERATIONS):
-            problems.append(f"iterations must be a whole number from 1 to {MAX_ITERATIONS}")
-        if not _is_int(bs) or bs < 0:
-            problems.append("batch size must be a whole number, 0 for the full batch")
-        if not _is_number(l2) or not (0 <= l2 <= 10):
-            problems.append("L2 must be a number from 0 to 10")
-        if not _is_int(seed) or not (0 <= seed < 2**32):
-            problems.append("seed must be a whole number from 0 to 4294967295")
-        if problems:
-            raise ValueError("; ".join(problems))
-
-    def as_dict(self) -> dict:
-        return {
-            "learning_rate": self.learning_rate,
-            "iterations": self.iterations,
-            "batch_size": self.batch_size,
-            "l2": self.l2,
-            "seed": self.seed,
-        }
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # Mean cross-entropy above this means the steps overshoot so far that the model is
@@ -248,7 +146,7 @@ class TrainingDiverged(ArithmeticError):
     """The loss blew up (not finite, or above DIVERGED_LOSS): the learning rate is too large."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Progress:
     """The state after `iteration` passes; iteration 0 is the starting point."""
 
@@ -282,7 +180,7 @@ def train(
     a long mini-batch epoch also yields None that often, so a page can breathe mid-epoch;
     it changes nothing in the arithmetic.
     """
-    start = last_beat = time.perf_counter()
+    start = time.perf_counter()
     objective = LogisticLoss(train_set, config.l2)
     rng = random.Random(config.seed)
     w = [0.0] * IMAGE_PIXELS if w is None else [float(v) for v in w]
@@ -297,15 +195,15 @@ def train(
             )
         test = evaluate_logits(test_set.logits(w, b), test_set.labels) if test_set else None
         yield Progress(
-            iteration,
-            config.iterations,
-            fit.loss,
-            fit.accuracy,
-            test.loss if test else None,
-            test.accuracy if test else None,
-            time.perf_counter() - start,
-            w,
-            b,
+            iteration=iteration,
+            iterations=config.iterations,
+            loss=fit.loss,
+            train_accuracy=fit.accuracy,
+            test_loss=test.loss if test else None,
+            test_accuracy=test.accuracy if test else None,
+            elapsed=time.perf_counter() - start,
+            w=w,
+            b=b,
         )
         if iteration == config.iterations:
             return
@@ -314,12 +212,19 @@ def train(
             grad_w, grad_b = objective.gradient(w, fit.residuals)
             w, b = gradient_step(w, b, grad_w, grad_b, config.learning_rate)
         else:
-            for batch in minibatches(train_set.n, config.batch_size, rng):
-                grad_w, grad_b = objective.batch_gradient(w, b, batch)
-                w, b = gradient_step(w, b, grad_w, grad_b, config.learning_rate)
-                if heartbeat is not None and time.perf_counter() - last_beat >= heartbeat:
-                    last_beat = time.perf_counter()
-                    yield None
+            w, b = yield from minibatch_epoch(objective, w, b, config, rng, heartbeat)
+
+
+def minibatch_epoch(objective: LogisticLoss, w, b, config: TrainConfig, rng: random.Random, heartbeat):
+    """One shuffled pass of mini-batch steps; returns (w, b), yielding None every `heartbeat` seconds."""
+    last_beat = time.perf_counter()
+    for batch in minibatches(objective.design.n, config.batch_size, rng):
+        grad_w, grad_b = objective.batch_gradient(w, b, batch)
+        w, b = gradient_step(w, b, grad_w, grad_b, config.learning_rate)
+        if heartbeat is not None and time.perf_counter() - last_beat >= heartbeat:
+            last_beat = time.perf_counter()
+            yield None
+    return w, b
 
 
 def fit(train_set: Design, test_set: Design | None, config: TrainConfig, **start) -> Progress:

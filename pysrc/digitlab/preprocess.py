@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from . import IMAGE_SIDE
-from .model import sumprod
+from .sparse import sumprod
 
 BOX = 20  # MNIST fits each digit in a 20x20 box, then centres it in 28x28
 INK_THRESHOLD = 32  # ink below this (of 255) does not count for the bounding box: paper noise, blur

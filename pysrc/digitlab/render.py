@@ -1,15 +1,29 @@
-"""Pictures as RGBA bytes: grayscale digits and diverging maps, ready for a canvas's ImageData.
+"""The page's colours, and pictures as RGBA bytes (grayscale digits, diverging maps) for a canvas.
 
-Colours carry meaning across the page: orange pulls toward "0", blue toward "1".
+PALETTE is the one source of colour: build.py writes it into the site's palette.css, which the
+stylesheet and the charts read. Colours carry meaning: orange pulls toward "0", blue toward "1";
+the training curves have colours of their own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-TOWARD_ZERO = (214, 96, 10)
-TOWARD_ONE = (37, 99, 235)
+PALETTE = {
+    "zero": (214, 96, 10),
+    "one": (37, 99, 235),
+    "train": (15, 118, 110),
+    "test": (190, 24, 93),
+}
+TOWARD_ZERO = PALETTE["zero"]
+TOWARD_ONE = PALETTE["one"]
 PAPER = (255, 255, 255)
+
+
+def palette_css() -> str:
+    """PALETTE as CSS custom properties on :root."""
+    lines = [f"  --{name}: #{r:02x}{g:02x}{b:02x};" for name, (r, g, b) in PALETTE.items()]
+    return "/* Written by build.py from digitlab/render.py's PALETTE. */\n:root {\n" + "\n".join(lines) + "\n}\n"
 
 
 def _blend(colour: tuple[int, int, int], amount: float) -> bytes:

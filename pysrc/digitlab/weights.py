@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass, field
 
 from . import IMAGE_PIXELS
-from .model import Progress, TrainConfig
+from .config import TrainConfig
+from .model import Progress
 
 MAX_BYTES = 1_000_000  # a real weights file is ~20 KB; refuse anything absurd before parsing it
 FORMAT = "digitlab-weights/1"

@@ -1,6 +1,9 @@
 // Small canvas charts, about 60 lines instead of a vendored chart library (Chart.js is ~200 KB
 // minified, half of the app's size budget, for two line charts).
-export function lineChart(canvas, { series, yMin, yMax, xMax, format }) {
+// Series colours name CSS custom properties (palette.css, written by build.py from digitlab/render.py).
+const cssColour = (canvas, name) => getComputedStyle(canvas).getPropertyValue(name).trim() || "#333";
+
+export function lineChart(canvas, { series, yMin, yMax, xMax }) {
   const ctx = canvas.getContext("2d");
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 320;
@@ -25,15 +28,14 @@ export function lineChart(canvas, { series, yMin, yMax, xMax, format }) {
     ctx.moveTo(pad.left, y(v));
     ctx.lineTo(pad.left + plotW, y(v));
     ctx.stroke();
-    ctx.fillText(format ? format(v) : v.toFixed(2), 4, y(v) + 4);
+    ctx.fillText(v.toFixed(2), 4, y(v) + 4);
   }
   ctx.fillText("0", pad.left - 3, height - 8);
   ctx.fillText(`iteration ${xMax}`, pad.left + plotW - 70, height - 8);
 
   let legendX = pad.left + plotW - 10;
-  for (const { name, color, values } of [...series].reverse()) {
-    ctx.strokeStyle = color;
-    ctx.fillStyle = color;
+  for (const { name, colour, values } of [...series].reverse()) {
+    ctx.strokeStyle = ctx.fillStyle = cssColour(canvas, colour);
     ctx.lineWidth = 2;
     ctx.beginPath();
     values.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
@@ -69,8 +71,10 @@ export function placeholder(canvas, text) {
   canvas.width = Math.round((canvas.clientWidth || 320) * dpr);
   canvas.height = Math.round((canvas.clientHeight || 180) * dpr);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.save(); // the centring must not outlive the placeholder: lineChart's labels are left-aligned
   ctx.font = "13px system-ui, sans-serif";
   ctx.fillStyle = "#666";
   ctx.textAlign = "center";
   ctx.fillText(text, (canvas.clientWidth || 320) / 2, (canvas.clientHeight || 180) / 2);
+  ctx.restore();
 }

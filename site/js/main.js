@@ -1,11 +1,15 @@
-// Wire the pad and chart helpers where the Python glue (digitlab/app.py) can find them.
+// Wire the pad and the chart helpers where the Python page layer (digitlab/page/) can find them.
 import { createPad } from "./pad.js";
 import { copyRegion, lineChart, placeholder, putPixels } from "./charts.js";
 
-const pad = createPad(document.querySelector('[data-testid="pad"]'));
+const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
+const pad = createPad(byTestId("pad"));
+// Clear and Undo are the pad's own business: Python hears only the stroke-end event they cause.
+byTestId("clear").addEventListener("click", () => pad.clear());
+byTestId("undo").addEventListener("click", () => pad.undo());
 window.digitlab = { pad, lineChart, putPixels, copyRegion };
 for (const id of ["loss-chart", "accuracy-chart"]) {
-  placeholder(document.querySelector(`[data-testid="${id}"]`), "Press “Train in browser” to watch it learn");
+  placeholder(byTestId(id), "Press “Train in browser” to watch it learn");
 }
 
 // Boot progress from PyScript's lifecycle, shown until Python says it is ready.
@@ -20,7 +24,7 @@ if ("serviceWorker" in navigator) {
     .register("./sw.js")
     .then(() => navigator.serviceWorker.ready)
     .then(() => {
-      document.querySelector('[data-testid="offline-badge"]').hidden = false;
+      byTestId("offline-badge").hidden = false;
     })
     .catch(() => {}); // no service worker (blocked, private mode, file://): the app works online as before
 }

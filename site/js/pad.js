@@ -48,9 +48,10 @@ export function createPad(canvas) {
   }
 
   // Every change of the drawing ends in one "stroke-end" event, timed from here to the verdict.
-  function emit() {
+  // Its detail says whether the pad shows a real MNIST test image, and which.
+  function emit(sample = null) {
     performance.mark("stroke-end");
-    canvas.dispatchEvent(new CustomEvent("stroke-end"));
+    canvas.dispatchEvent(new CustomEvent("stroke-end", { detail: { sample: !!sample, ...sample } }));
   }
 
   function end(event) {
@@ -91,11 +92,9 @@ export function createPad(canvas) {
       redraw();
       emit();
     },
-    get strokeCount() {
-      return strokes.length;
-    },
-    // Show a 28x28 MNIST image (uint8, ink = 255) scaled up to the pad, replacing any strokes.
-    showDigit(pixels) {
+    // Show a 28x28 MNIST image (uint8, ink = 255) scaled up to the pad, replacing any strokes;
+    // `sample` ({index, label}) travels with the stroke-end event.
+    showDigit(pixels, sample) {
       strokes = [];
       const small = new ImageData(28, 28);
       for (let i = 0; i < 784; i++) small.data[i * 4 + 3] = pixels[i];
@@ -104,7 +103,7 @@ export function createPad(canvas) {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
-      emit();
+      emit(sample);
     },
   };
 }

@@ -1,0 +1,132 @@
+"""Hyperparameters, defined once: the table below serves TrainConfig, the page's form, the CLI and the HTML.
+
+A field's key is its form field and data-testid; its name is the TrainConfig attribute and,
+with dashes, the CLI flag. Every problem is reported at once, keyed by the field it is about.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
+
+
+class Hyperparameter(NamedTuple):
+    key: str  # form field and data-testid
+    name: str  # TrainConfig attribute; CLI flag --name-with-dashes
+    label: str
+    kind: type  # int or float
+    low: float
+    high: float
+    default: float
+    above_low: bool  # True: the value must be strictly above `low`
+    help: str  # one plain sentence for the page and the CLI
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def rule(self) -> str:
+        """What a valid value is, in words."""
+        if self.kind is int:
+            return f"{self.label} must be a whole number from {self.low} to {self.high}"
+        lower = f"above {self.low:g}" if self.above_low else f"from {self.low:g}"
+        return f"{self.label} must be a number {lower} {'and at most' if self.above_low else 'to'} {self.high:g}"
+
+    def problem(self, value) -> str | None:
+        """Why `value` is not allowed, or None."""
+        if self.kind is int and not (isinstance(value, int) and not isinstance(value, bool)):
+            return self.rule()
+        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)):
+            return self.rule()
+        too_low = value <= self.low if self.above_low else value < self.low
+        return self.rule() if too_low or value > self.high else None
+
+
+HYPERPARAMETERS = (
+    Hyperparameter(
+        "lr", "learning_rate", "learning rate", float, 0, 1e6, 1.0, True,
+        "How far each step moves against the gradient: too small crawls, too large overshoots and diverges.",
+    ),
+    Hyperparameter(
+        "iterations", "iterations", "iterations", int, 1, 10_000, 20, False,
+        "How many passes over the training images.",
+    ),
+    Hyperparameter(
+        "batch-size", "batch_size", "batch size", int, 0, 100_000, 0, False,
+        "Images per step: 0 uses all of them (full-batch gradient descent); fewer give cheaper, noisier steps.",
+    ),
+    Hyperparameter(
+        "l2", "l2", "L2", float, 0, 10, 0.0, False,
+        "Penalty (L2/2)·|w|² on large weights: it trades a little training fit for smoother weights.",
+    ),
+    Hyperparameter(
+        "seed", "seed", "seed", int, 0, 2**32 - 1, 0, False,
+        "Seeds the shuffle of mini-batches: the same seed gives the same weights.",
+    ),
+)  # fmt: skip
+
+
+class ConfigError(ValueError):
+    """Unusable hyperparameters; `problems` maps each bad field's key to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()) + ".")
+        self.problems = problems
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.problems)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """batch_size 0 means full batch; one iteration is one pass over the training data."""
+
+    learning_rate: float = HYPERPARAMETERS[0].default
+    iterations: int = HYPERPARAMETERS[1].default
+    batch_size: int = HYPERPARAMETERS[2].default
+    l2: float = HYPERPARAMETERS[3].default
+    seed: int = HYPERPARAMETERS[4].default
+
+    def __post_init__(self):
+        problems = {h.key: p for h in HYPERPARAMETERS if (p := h.problem(getattr(self, h.name)))}
+        if problems:
+            raise ConfigError(problems)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_number(raw: str, kind: type) -> float | int:
+    """A typed-in number; ValueError says what is wrong with the text."""
+    if not raw:
+        raise ValueError("empty, type a number")
+    if kind is int:
+        if not raw.lstrip("+-").isdigit():
+            raise ValueError(f"{raw[:20]!r} is not a whole number")
+        return int(raw)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{raw[:20]!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{raw[:20]!r} is not a finite number")
+    return value
+
+
+def parse_config(form: Mapping[str, str]) -> TrainConfig:
+    """TrainConfig from form text keyed by field key, or ConfigError naming every bad field."""
+    problems, values = {}, {}
+    for h in HYPERPARAMETERS:
+        try:
+            values[h.name] = value = parse_number(str(form.get(h.key, "")).strip(), h.kind)
+        except ValueError as exc:
+            problems[h.key] = f"{h.label}: {exc}"
+            continue
+        if problem := h.problem(value):
+            problems[h.key] = problem
+    if problems:
+        raise ConfigError(problems)
+    return TrainConfig(**values)

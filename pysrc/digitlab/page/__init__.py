@@ -1,0 +1,63 @@
+"""The page layer, the only Python that touches the DOM: views.py writes, controller.py and
+training.py answer events, and start() (what site/main.py runs) wires them up."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+from pyscript import document
+
+from .. import model, reference
+from ..config import HYPERPARAMETERS
+from ..data import decode_bundle
+from ..lab import Lab
+from ..weights import load_weights
+from .controller import Controller
+from .training import Runner
+from .views import Counts, Source
+
+# The code panel: the textbook first, then the fast code that a test holds to it.
+SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.train)
+
+
+def wire(page: Controller, runner: Runner) -> None:
+    start = asyncio.ensure_future
+    page.on("pad", "stroke-end", page.on_stroke_end)
+    page.on("sample", "click", page.on_sample)
+    page.on("teach-0", "click", lambda _: start(runner.teach(0)))
+    page.on("teach-1", "click", lambda _: start(runner.teach(1)))
+    page.on("clear-examples", "click", page.on_clear_examples)
+    # Train is the form's submit button, so Enter in a field trains too.
+    page.on("params", "submit", lambda event: (event.preventDefault(), start(runner.train())))
+    page.on("cancel", "click", runner.on_cancel)
+    page.on("reset", "click", page.on_reset)
+    page.on("threshold", "input", page.show_judgement)
+    page.on("export-weights", "click", page.on_export)
+    page.on("import-weights", "change", lambda event: start(page.import_weights(event)))
+    for h in HYPERPARAMETERS:
+        page.on(h.key, "input", lambda event: event.target.removeAttribute("aria-invalid"))
+
+
+async def start() -> None:
+    status = document.getElementById("boot-status")
+    status.textContent = "Loading the weights and the data…"
+    with open("data/mnist01.bin", "rb") as handle:
+        bundle = decode_bundle(handle.read())
+    page = Controller(Lab(bundle, load_weights("weights.json")))
+    page.restore()
+    wire(page, Runner(page))
+    page.refresh_controls()
+    Counts().show(bundle.train.n, bundle.test.n)
+    page.verdict.show_nothing("Draw a 0 or a 1 in the box.")
+    document.body.dataset.ready = "true"
+    status.textContent = "Ready: draw a digit."
+    await asyncio.sleep(0)  # the page is usable now; the rest can follow
+    page.show_weights()
+    Source().show(source_text())
+
+
+def source_text() -> str:
+    parts = [inspect.getsource(obj) for obj in SOURCE_SHOWN]
+    parts[0] = f"# {reference.__file__}\n{parts[0]}\n# {model.__file__} (the fast code)\n"
+    return "\n\n".join(parts)

@@ -1,0 +1,57 @@
+"""The few helpers every view needs to cross into JavaScript, and localStorage that never raises."""
+
+from __future__ import annotations
+
+import contextlib
+
+import js
+from pyodide.ffi import JsException, create_proxy, to_js
+from pyscript import document, window
+
+
+def element(testid: str):
+    return document.querySelector(f'[data-testid="{testid}"]')
+
+
+def js_bytes(data: bytes):
+    array = js.Uint8Array.new(len(data))
+    array.assign(data)
+    return array
+
+
+def js_object(value):
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+def download(name: str, text: str) -> None:
+    """Offer `text` to the user as a JSON file download."""
+    url = js.URL.createObjectURL(js.Blob.new([text], js_object({"type": "application/json"})))
+    link = document.createElement("a")
+    link.href = url
+    link.download = name
+    document.body.append(link)
+    link.click()
+    link.remove()
+    js.setTimeout(create_proxy(lambda: js.URL.revokeObjectURL(url)), 1000)
+
+
+class Storage:
+    """localStorage that may be missing (private mode), full, or hold garbage: never raises."""
+
+    def get(self, key: str) -> str | None:
+        try:
+            return window.localStorage.getItem(key)
+        except JsException:
+            return None
+
+    def set(self, key: str, value: str) -> str | None:
+        """Store; return a message if the browser refused."""
+        try:
+            window.localStorage.setItem(key, value)
+        except JsException as exc:
+            return f"this browser would not save it ({exc}); it stays in use until you reload"
+        return None
+
+    def remove(self, key: str) -> None:
+        with contextlib.suppress(JsException):
+            window.localStorage.removeItem(key)

@@ -1,0 +1,111 @@
+"""Training and teaching in the page: one iteration per browser frame, with Cancel and rollback."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ..config import ConfigError, TrainConfig, parse_config
+from ..lab import TEACH_CONFIG
+from ..model import Progress, TrainingDiverged
+from .controller import Controller
+from .views import Form
+
+HEARTBEAT = 0.03  # seconds of mini-batch work between two chances for the page to paint
+
+
+class Runner:
+    """Starts runs (Train, teach) and drives them; the Controller shows what comes of them."""
+
+    def __init__(self, page: Controller):
+        self.page = page
+        self.form = Form()
+        self.cancel_requested = False
+
+    def on_cancel(self, _event) -> None:
+        if self.page.training:
+            self.cancel_requested = True
+
+    async def train(self) -> None:
+        if self.page.training:
+            return
+        try:
+            config = parse_config(self.form.values())
+        except ConfigError as exc:
+            self.form.mark_invalid(exc.fields)
+            self.page.messages.show_error(f"Cannot train: {exc}")
+            return
+        self.form.mark_invalid(())
+        self.page.messages.set_status("Preparing the data…")
+        await self.run(lambda: self.page.lab.training_run(config, heartbeat=HEARTBEAT), config, "browser")
+
+    async def teach(self, label: int) -> None:
+        page = self.page
+        if page.training or page.reading is None:
+            return
+        try:
+            page.lab.add_example(page.reading.stages.image, label)
+        except ValueError as exc:
+            page.messages.show_error(str(exc))
+            return
+        page.save_examples()
+        page.messages.set_status(f"Learning your {label}…")
+        await self.run(page.lab.teaching_run, TEACH_CONFIG, "taught")
+
+    async def run(self, make_run, config: TrainConfig, how: str) -> None:
+        """Drive a training generator to its end, a cancel, or a divergence; then adopt or roll back."""
+        page, previous = self.page, self.page.lab.weights
+        page.training, self.cancel_requested = True, False
+        page.messages.clear_error()
+        page.refresh_controls()
+        page.training_view.begin()
+        last = None
+        await asyncio.sleep(0)  # paint the "training" state before the first iteration
+        try:
+            last = await self.drive(make_run())
+        except TrainingDiverged as exc:
+            page.lab.use(previous)
+            page.messages.show_error(f"{exc}. Training stopped; the previous weights are back in use.")
+            page.messages.set_status("Diverged: previous weights restored.")
+            page.training_view.show_weights(previous.w)
+        else:
+            page.training_view.draw_curves()
+            self.finish(last, config, how)
+        finally:
+            page.training = False
+            page.training_view.end(how, last)
+            page.refresh_controls()
+
+    async def drive(self, run) -> Progress | None:
+        """Step through a run, showing each iteration and yielding to the browser in between."""
+        last = None
+        for progress in run:
+            if progress is not None:  # None is a mid-epoch heartbeat: only a chance to paint
+                last = progress
+                self.page.training_view.show_progress(last)
+                self.page.messages.set_status(
+                    f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
+                    f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%"
+                )
+            await asyncio.sleep(0)  # let the page paint and take input
+            if self.cancel_requested:
+                break
+        return last
+
+    def finish(self, last: Progress | None, config: TrainConfig, how: str) -> None:
+        """Adopt the weights of the last finished iteration and say what happened."""
+        page = self.page
+        if last is None or (self.cancel_requested and last.iteration == 0):
+            page.messages.set_status("Cancelled before the first step: the weights in use did not change.")
+            return
+        page.lab.adopt(last, config, how)
+        done = f"{last.iteration} of {last.iterations} iterations in {last.elapsed:.2f} s"
+        accuracy = f"test accuracy {last.test_accuracy * 100:.2f}%"
+        if self.cancel_requested:
+            page.messages.set_status(f"Cancelled: using the weights after {done}.")
+        elif how == "taught":
+            steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
+            wrong = "" if page.lab.examples_right(last.w, last.b) else " (some of them are still read wrong)"
+            page.messages.set_status(f"Learned from your digits in {steps}{wrong}; {accuracy}.")
+        else:
+            page.messages.set_status(f"Trained: {done}; {accuracy}.")
+        page.weights_changed()

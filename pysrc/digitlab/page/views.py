@@ -1,0 +1,323 @@
+"""One small view per panel of the page: each looks up its elements once and only writes to them."""
+
+from __future__ import annotations
+
+import time
+
+from pyscript import document, window
+
+from ..config import HYPERPARAMETERS
+from ..lab import Reading, TestReport
+from ..model import Progress
+from ..preprocess import Stages
+from ..render import diverging_rgba, gray_rgba, ink_rgba
+from .dom import element, js_bytes, js_object
+
+STAGE_CANVASES = ("stage-crop", "stage-scaled", "model-input")
+
+
+def put_pixels(canvas, rgba: bytes, width: int, height: int) -> None:
+    window.digitlab.putPixels(canvas, js_bytes(rgba), width, height)
+
+
+def clear_canvas(canvas) -> None:
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height)
+
+
+class Messages:
+    """The error box (role=alert) and the training status line."""
+
+    def __init__(self):
+        self.error = element("error")
+        self.status = element("train-status")
+
+    def show_error(self, message: str) -> None:
+        self.error.textContent = message
+        self.error.hidden = False
+
+    def clear_error(self) -> None:
+        self.error.hidden = True
+        self.error.textContent = ""
+
+    def set_status(self, message: str) -> None:
+        self.status.textContent = message
+
+
+class Verdict:
+    """Section 2: the digit read, in words, and the two probability bars."""
+
+    def __init__(self):
+        self.root = element("prediction")
+        self.digit = element("digit")
+        self.message = element("message")
+        self.bars = [element("bar-0"), element("bar-1")]
+        self.values = [element("p0"), element("p1")]
+
+    def show(self, reading: Reading) -> None:
+        p1 = reading.p1
+        self.root.dataset.digit = str(reading.digit)
+        self.root.dataset.p1 = repr(p1)
+        self.digit.textContent = str(reading.digit)
+        sure = max(p1, 1 - p1)
+        words = "sure" if sure >= 0.99 else "fairly sure" if sure >= 0.8 else "unsure"
+        self.message.textContent = f"It reads a {reading.digit}, {words}: p({reading.digit}) = {sure:.3f}."
+        for bar, value, p in zip(self.bars, self.values, (1 - p1, p1)):
+            bar.style.width = f"{p * 100:.1f}%"
+            value.textContent = f"{p:.3f}"
+
+    def show_nothing(self, message: str) -> None:
+        self.root.dataset.digit = ""
+        self.root.dataset.p1 = ""
+        self.digit.textContent = "?"
+        self.message.textContent = message
+        for bar, value in zip(self.bars, self.values):
+            bar.style.width = "0%"
+            value.textContent = "–"
+
+
+class Sample:
+    """Under the pad: the true label of a real MNIST digit put on it."""
+
+    def __init__(self):
+        self.label = element("sample-label")
+
+    def show(self, index: int, label: int) -> None:
+        self.label.textContent = f"Test image #{index}: its true label is {label}."
+        self.label.dataset.label = str(label)
+        self.label.hidden = False
+
+    def hide(self) -> None:
+        self.label.hidden = True
+
+
+class Eyes:
+    """Section 3: the crop, the 20x20 fit and the 28x28 input."""
+
+    def __init__(self, pad):
+        self.pad = pad
+        self.crop, self.scaled, self.input = (element(testid) for testid in STAGE_CANVASES)
+
+    def show(self, stages: Stages) -> None:
+        # The crop is the pad's own pixels: let the canvas copy them rather than convert ~40k in Python.
+        left, top, right, bottom = stages.box
+        window.digitlab.copyRegion(self.pad, self.crop, left, top, right - left, bottom - top)
+        put_pixels(self.scaled, gray_rgba(stages.scaled), *stages.scaled_size)
+        put_pixels(self.input, gray_rgba(stages.image), 28, 28)
+
+    def clear(self) -> None:
+        for canvas in (self.crop, self.scaled, self.input):
+            clear_canvas(canvas)
+
+
+class Why:
+    """Section 4: weight x pixel as a map, and the sum written out."""
+
+    def __init__(self):
+        self.map = element("contributions")
+        self.scale = element("contribution-scale")
+        self.equation = element("equation")
+
+    def show(self, reading: Reading) -> None:
+        rgba, scale = diverging_rgba(reading.contributions)
+        put_pixels(self.map, rgba, 28, 28)
+        self.scale.textContent = f"±{scale:.3g}"
+        inked = reading.z - reading.bias
+        count = sum(1 for x in reading.stages.image if x)
+        self.equation.textContent = (
+            f"z = {reading.bias:+.2f} (bias) {inked:+.2f} (sum of the {count} inked pixels' w×x) = {reading.z:.2f};  "
+            f"p(1) = σ(z) = 1/(1+e^−z) = {reading.p1:.4f}"
+        )
+
+    def clear(self) -> None:
+        clear_canvas(self.map)
+        self.equation.textContent = "Draw something to see the sum."
+
+
+class WeightsNote:
+    """The header's line on which weights are in use."""
+
+    def __init__(self):
+        self.note = element("active-weights")
+
+    def show(self, description: str) -> None:
+        self.note.textContent = description
+
+
+class Controls:
+    """Which buttons work right now. Drawing and exporting work even while training runs."""
+
+    def __init__(self):
+        self.always = [element(t) for t in ("clear", "undo", "sample", "export-weights")]
+        self.idle_only = [element(t) for t in ("train", "reset", "import-weights")]
+        self.teach = [element("teach-0"), element("teach-1")]
+        self.cancel = element("cancel")
+        self.forget = element("clear-examples")
+
+    def update(self, training: bool, can_teach: bool, has_examples: bool) -> None:
+        for button in self.always:
+            button.disabled = False
+        for button in self.idle_only:
+            button.disabled = training
+        self.cancel.disabled = not training
+        for button in self.teach:
+            button.disabled = training or not can_teach
+        self.forget.disabled = training or not has_examples
+
+
+class Form:
+    """The hyperparameter fields (written into the page by build.py from config.HYPERPARAMETERS)."""
+
+    def __init__(self):
+        self.fields = {h.key: element(h.key) for h in HYPERPARAMETERS}
+
+    def values(self) -> dict[str, str]:
+        return {key: field.value for key, field in self.fields.items()}
+
+    def mark_invalid(self, keys) -> None:
+        for key, field in self.fields.items():
+            if key in keys:
+                field.setAttribute("aria-invalid", "true")
+            else:
+                field.removeAttribute("aria-invalid")
+
+
+class Counts:
+    """Dataset sizes quoted in the page's prose, taken from the data."""
+
+    def show(self, train: int, test: int) -> None:
+        for node in document.querySelectorAll('[data-count="train"]'):
+            node.textContent = f"{train:,}"
+        for node in document.querySelectorAll('[data-count="test"]'):
+            node.textContent = f"{test:,}"
+
+
+class Examples:
+    """The number of the user's own digits, next to the teach buttons."""
+
+    def __init__(self):
+        self.count = element("example-count")
+
+    def show(self, count: int) -> None:
+        self.count.textContent = str(count)
+
+
+class Source:
+    """Section 8: the Python this page runs."""
+
+    def show(self, text: str) -> None:
+        element("source").firstElementChild.textContent = text
+
+
+class Training:
+    """Section 6 while a run goes: progress, curves, weight map; and the record of the last run."""
+
+    CHART_EVERY = 0.2  # seconds: pictures cost ~10 ms, an iteration ~60 ms
+
+    def __init__(self):
+        self.progress = element("progress")
+        self.weight_map = element("weight-map")
+        self.weight_scale = element("weight-scale")
+        self.loss_chart = element("loss-chart")
+        self.accuracy_chart = element("accuracy-chart")
+        self.body = document.body
+        self.curves: Curves | None = None
+        self.drawn_at = 0.0
+
+    def begin(self) -> None:
+        self.body.dataset.training = "true"
+        self.curves = Curves()
+        self.drawn_at = 0.0
+
+    def show_progress(self, progress: Progress) -> None:
+        self.curves.add(progress)
+        self.progress.max = progress.iterations
+        self.progress.value = progress.iteration
+        if progress.done or time.perf_counter() - self.drawn_at >= self.CHART_EVERY:
+            self.show_weights(progress.w)
+            self.draw_curves()
+
+    def draw_curves(self) -> None:
+        if self.curves and self.curves.loss:
+            self.drawn_at = time.perf_counter()
+            self.curves.draw(self.loss_chart, self.accuracy_chart)
+
+    def show_weights(self, w) -> None:
+        rgba, scale = diverging_rgba(w)
+        put_pixels(self.weight_map, rgba, 28, 28)
+        self.weight_scale.textContent = f"±{scale:.3g}"
+
+    def end(self, how: str, last: Progress | None) -> None:
+        """Record what the run did on the progress element (data-runs counts finished runs)."""
+        record = self.progress.dataset
+        record.runs = str(int(record.runs) + 1)
+        record.how = how
+        record.iterations = str(last.iteration if last else 0)
+        record.elapsedMs = f"{(last.elapsed if last else 0) * 1000:.1f}"
+        self.body.dataset.training = "false"
+
+
+class Curves:
+    """Loss and accuracy of one run, train and test."""
+
+    def __init__(self):
+        self.loss, self.test_loss, self.accuracy, self.test_accuracy = [], [], [], []
+        self.iterations = 1
+
+    def add(self, progress: Progress) -> None:
+        self.iterations = progress.iterations
+        self.loss.append(progress.loss)
+        self.test_loss.append(progress.test_loss)
+        self.accuracy.append(progress.train_accuracy)
+        self.test_accuracy.append(progress.test_accuracy)
+
+    def draw(self, loss_chart, accuracy_chart) -> None:
+        top = max(max(self.loss), max(self.test_loss), 0.1)
+        self._chart(loss_chart, self.loss, self.test_loss, 0, top)
+        low = min(min(self.accuracy), min(self.test_accuracy), 0.9)
+        self._chart(accuracy_chart, self.accuracy, self.test_accuracy, low, 1)
+
+    def _chart(self, canvas, train: list, test: list, low: float, high: float) -> None:
+        series = [
+            {"name": "train", "colour": "--train", "values": train},
+            {"name": "test", "colour": "--test", "values": test},
+        ]
+        chart = {"series": series, "yMin": low, "yMax": high, "xMax": self.iterations}
+        window.digitlab.lineChart(canvas, js_object(chart))
+
+
+class Judgement:
+    """Section 7: test accuracy, confusion matrix and the gallery of mistakes, at a threshold."""
+
+    def __init__(self):
+        self.threshold = element("threshold")
+        self.threshold_value = element("threshold-value")
+        self.accuracy = element("test-accuracy")
+        self.cells = {key: element(f"cm-{key}") for key in ("0-0", "0-1", "1-0", "1-1")}
+        self.gallery = element("misclassified")
+
+    def chosen_threshold(self) -> float:
+        return float(self.threshold.value)
+
+    def show(self, report: TestReport, threshold: float, test_count: int, image_bytes) -> None:
+        self.threshold_value.textContent = f"{threshold:.2f}"
+        self.accuracy.dataset.value = repr(report.accuracy)
+        right = round(report.accuracy * test_count)
+        self.accuracy.textContent = f"{report.accuracy * 100:.2f}% ({right} of {test_count:,})"
+        for key, count in report.confusion.items():
+            self.cells[key].textContent = str(count)
+        self.show_mistakes(report.mistakes, image_bytes)
+
+    def show_mistakes(self, mistakes: list[tuple[int, int, float]], image_bytes) -> None:
+        self.gallery.replaceChildren()
+        self.gallery.dataset.count = str(len(mistakes))
+        if not mistakes:
+            self.gallery.textContent = "None: every test digit is read right at this threshold."
+        for index, label, p1 in mistakes:
+            figure = document.createElement("figure")
+            figure.dataset.index = str(index)
+            canvas = document.createElement("canvas")
+            put_pixels(canvas, ink_rgba(image_bytes(index)), 28, 28)
+            caption = document.createElement("figcaption")
+            caption.textContent = f"is {label}, p(1)={p1:.2f}"
+            figure.append(canvas, caption)
+            self.gallery.append(figure)

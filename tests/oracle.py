@@ -1,0 +1,58 @@
+"""The independent oracle: logistic regression in numpy, for the tests and the benchmarks."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from digitlab.data import decode_bundle
+from digitlab.model import minibatches
+
+
+def as_numpy(design):
+    """A Design's images as an (n, 784) float array (pixel/255) and its labels as floats."""
+    X = np.frombuffer(design.pixels, dtype=np.uint8).reshape(design.n, 784) / 255.0
+    return X, np.array(design.labels, dtype=float)
+
+
+def bundle_arrays(blob: bytes):
+    """A compressed bundle as float arrays: X train, y train, X test, y test."""
+    bundle = decode_bundle(blob)
+
+    def arrays(split):
+        pixels = np.frombuffer(split.pixels, np.uint8).reshape(split.n, 784) / 255.0
+        return pixels, np.frombuffer(split.labels, np.uint8).astype(float)
+
+    return (*arrays(bundle.train), *arrays(bundle.test))
+
+
+def loss_and_gradient(X, y, w, b, l2):
+    """(loss, d loss / d w, d loss / d b): mean cross-entropy + (l2/2)|w|^2."""
+    z = X @ w + b
+    loss = np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * w @ w
+    r = 1.0 / (1.0 + np.exp(-z)) - y
+    return loss, X.T @ r / len(y) + l2 * w, r.mean()
+
+
+def full_batch_run(X, y, lr, iterations, l2=0.0, Xt=None, yt=None, stop_at=None):
+    """Gradient descent from zeros: (w, b, iterations run); with stop_at, stops at that test accuracy."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    for iteration in range(iterations + 1):
+        if stop_at is not None and np.mean(((Xt @ w + b) >= 0) == (yt == 1)) >= stop_at:
+            return w, b, iteration
+        if iteration == iterations:
+            break
+        _, gw, gb = loss_and_gradient(X, y, w, b, l2)
+        w, b = w - lr * gw, b - lr * gb
+    return w, b, iterations
+
+
+def minibatch_run(X, y, lr, iterations, l2, batch_size, seed):
+    """Seeded mini-batch SGD with the same shuffles as model.train."""
+    w, b, rng = np.zeros(784), 0.0, random.Random(seed)
+    for _ in range(iterations):
+        for batch in minibatches(len(y), batch_size, rng):
+            _, gw, gb = loss_and_gradient(X[batch], y[batch], w, b, l2)
+            w, b = w - lr * gw, b - lr * gb
+    return w, b

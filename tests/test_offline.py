@@ -1,0 +1,68 @@
+"""The deployed site: offline after one visit, a strict CSP, nothing off-origin, a sub-path, installable."""
+
+import json
+
+import pytest
+from conftest import Watch, open_page
+
+from browser import DIST, READY, ellipse_points, line_points, new_context, serve, stroke, verdict, wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+def test_service_worker_makes_the_app_work_offline(browser, site_url):
+    """Load once with the service worker allowed; then cut the network, reload, draw, predict."""
+    context = new_context(browser, service_workers="allow")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url)
+    page.wait_for_selector(READY)
+    page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector(READY)
+    stroke(page, ellipse_points(0.5, 0.5, 0.28, 0.32))
+    assert verdict(page)[0] == "0"
+    stroke(page, line_points(0.5, 0.1, 0.5, 0.2))  # more ink: still answers from the cache
+    assert verdict(page)[0] in ("0", "1")
+    context.close()
+    assert not errors
+
+
+def test_strict_csp_local_runtime_and_an_installable_manifest(make_page, watch):
+    page = make_page()
+    urls = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+    assert any(u.endswith("vendor/pyodide/pyodide.asm.wasm") for u in urls)
+    assert all(u.startswith(watch.origin) for u in urls)
+    config = json.loads(page.evaluate("fetch('pyscript.json').then(r => r.text())"))
+    assert config["interpreter"].startswith("./vendor/")
+    manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["start_url"] == "./" and manifest["display"] == "standalone"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
+    for icon in manifest["icons"]:
+        assert page.evaluate("(src) => fetch(src).then(r => r.status)", icon["src"]) == 200, icon["src"]
+    policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert "default-src 'self'" in policy and "connect-src 'self'" in policy
+    assert "http" not in policy and "*" not in policy  # no remote source of any kind
+    outcome = page.evaluate(
+        """() => fetch('https://example.com/x.js').then(() => 'fetched', e => 'refused: ' + e.name)"""
+    )
+    assert outcome.startswith("refused")
+    # That refusal is logged by Chromium as a console error; it is the point of this test.
+    watch.errors = [e for e in watch.errors if "Content Security Policy" not in e and "Failed to fetch" not in e]
+    assert not watch.offsite  # blocked in the page, before any request was made
+
+
+def test_the_app_works_under_a_sub_path(browser, tmp_path):
+    (tmp_path / "repo-name").symlink_to(DIST)
+    server, base = serve(tmp_path)
+    watch = Watch(base.rstrip("/"))
+    context, page = open_page(browser, watch)
+    page.goto(base + "repo-name/")
+    wait_ready(page)
+    stroke(page, line_points(0.5, 0.15, 0.5, 0.85))
+    assert verdict(page)[0] == "1"
+    context.close()
+    server.shutdown()
+    watch.check()

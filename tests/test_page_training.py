@@ -1,0 +1,178 @@
+"""Training, judging and teaching in the real page, against the same algorithm under CPython."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from browser import (
+    accuracy_value,
+    active,
+    clear,
+    ellipse_points,
+    error_text,
+    export,
+    line_points,
+    runs,
+    stroke,
+    teach,
+    train,
+    verdict,
+)
+from digitlab.cli import DEFAULT_DATA, load_designs
+from digitlab.config import TrainConfig
+from digitlab.metrics import probabilities
+from digitlab.model import fit
+
+pytestmark = pytest.mark.browser
+SHIPPED = Path(__file__).resolve().parents[1] / "weights" / "mnist01.json"
+TRAINING_DONE = 'body[data-training="false"]'
+# A run is under way and past its first iteration (the progress bar keeps the last run's numbers until then).
+RUNNING = "document.body.dataset.training === 'true' && document.querySelector('[data-testid=progress]').value >= 1"
+
+
+@pytest.fixture(scope="module")
+def designs():
+    train_set, test_set, _ = load_designs(DEFAULT_DATA)
+    return train_set, test_set
+
+
+def record(page) -> dict:
+    return page.evaluate("({...document.querySelector('[data-testid=progress]').dataset})")
+
+
+def test_default_training_reaches_99_percent_and_equals_the_cli(app, designs):
+    train(app)
+    assert record(app)["how"] == "browser" and record(app)["iterations"] == "20"
+    assert accuracy_value(app) >= 0.99
+    assert "trained in this browser" in active(app)
+    exported = export(app)
+    reference = fit(designs[0], None, TrainConfig())
+    assert max(abs(a - b) for a, b in zip(exported["w"], reference.w)) < 1e-9
+    assert abs(exported["b"] - reference.b) < 1e-9
+    assert exported["trained"]["learning_rate"] == 1.0
+    assert exported["train_loss"] < math.log(2) / 10
+
+
+def test_enter_in_a_field_trains_with_what_was_typed(app, designs):
+    before = runs(app)
+    app.fill('[data-testid="iterations"]', "3")
+    app.press('[data-testid="iterations"]', "Enter")
+    app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+    assert record(app)["iterations"] == "3"
+
+
+def test_minibatch_training_in_the_browser_equals_the_cli(app, designs):
+    train(app, iterations=3, **{"batch-size": 64, "seed": 7, "lr": 0.5, "l2": 0.001})
+    exported = export(app)
+    reference = fit(designs[0], None, TrainConfig(0.5, 3, 64, 0.001, 7))
+    assert max(abs(a - b) for a, b in zip(exported["w"], reference.w)) < 1e-9
+
+
+def test_cancel_stops_promptly_drawing_works_meanwhile_and_other_controls_are_locked(app):
+    app.fill('[data-testid="iterations"]', "5000")
+    app.click('[data-testid="train"]')
+    app.wait_for_function(f"{RUNNING} && document.querySelector('[data-testid=progress]').max == 5000", polling=50)
+    assert app.locator('[data-testid="reset"]').is_disabled()
+    assert app.locator('[data-testid="import-weights"]').is_disabled()
+    app.evaluate("document.querySelector('[data-testid=reset]').dispatchEvent(new MouseEvent('click'))")
+    assert app.evaluate("document.body.dataset.training") == "true"
+    stroke(app, line_points(0.5, 0.15, 0.5, 0.85))
+    assert verdict(app)[0] == "1"
+    app.click('[data-testid="cancel"]')
+    app.wait_for_selector(TRAINING_DONE)
+    iterations = int(record(app)["iterations"])
+    assert iterations < 100
+    status = app.locator('[data-testid="train-status"]').inner_text()
+    assert "Cancelled" in status and f"after {iterations} of 5000" in status
+    clear(app)
+    stroke(app, ellipse_points(0.5, 0.5, 0.28, 0.32))
+    assert verdict(app)[0] == "0"
+
+
+def test_double_click_on_train_runs_once(app):
+    before = runs(app)
+    app.fill('[data-testid="iterations"]', "3")
+    app.dblclick('[data-testid="train"]')
+    app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+    app.wait_for_selector(TRAINING_DONE)
+    assert runs(app) == before + 1 and record(app)["iterations"] == "3"
+    assert not error_text(app)
+
+
+def test_a_divergent_learning_rate_stops_and_restores_the_weights(app):
+    before = accuracy_value(app)
+    train(app, lr="1000000", iterations=20)
+    assert "diverged" in error_text(app) and "previous weights" in error_text(app)
+    assert "shipped" in active(app)
+    assert accuracy_value(app) == before
+
+
+def test_threshold_changes_the_confusion_matrix_and_the_gallery_lists_exactly_the_mistakes(app, designs):
+    def matrix():
+        return [app.locator(f'[data-testid="cm-{k}"]').inner_text() for k in ("0-0", "0-1", "1-0", "1-1")]
+
+    default = matrix()
+    app.locator('[data-testid="threshold"]').fill("0.99")
+    assert app.locator('[data-testid="threshold-value"]').inner_text() == "0.99"
+    strict = matrix()
+    assert strict != default
+    shipped = json.loads(SHIPPED.read_text())
+    p1 = probabilities(designs[1], shipped["w"], shipped["b"])
+    expected = [i for i, (p, y) in enumerate(zip(p1, designs[1].labels)) if (p >= 0.99) != (y == 1)]
+    shown = app.eval_on_selector_all('[data-testid="misclassified"] figure', "fs => fs.map(f => +f.dataset.index)")
+    assert shown == expected and len(expected) > 0
+    assert int(strict[2]) == sum(1 for i in expected if designs[1].labels[i] == 1)
+
+
+def test_teaching_fixes_a_drawing_the_model_got_wrong_and_is_kept(app):
+    stroke(app, ellipse_points(0.5, 0.5, 0.075, 0.36))
+    assert verdict(app)[0] == "1"  # the shipped weights read a narrow 0 as a 1
+    teach(app, 0)
+    assert record(app)["how"] == "taught"
+    assert verdict(app)[0] == "0"
+    assert 0.9 <= accuracy_value(app) <= 1.0
+    assert "test accuracy" in app.locator('[data-testid="train-status"]').inner_text()
+    assert app.locator('[data-testid="example-count"]').inner_text() == "1"
+    app.reload()
+    app.wait_for_selector('body[data-ready="true"]')
+    assert app.locator('[data-testid="example-count"]').inner_text() == "1"
+    assert "taught your digits" in active(app)
+    app.click('[data-testid="clear-examples"]')
+    assert app.locator('[data-testid="example-count"]').inner_text() == "0"
+
+
+def test_teaching_a_drawing_it_already_reads_right_is_harmless(app):
+    stroke(app, line_points(0.5, 0.15, 0.5, 0.85))
+    teach(app, 1)
+    assert "in 0 steps" in app.locator('[data-testid="train-status"]').inner_text()
+    assert verdict(app)[0] == "1"
+    assert app.locator('[data-testid="example-count"]').inner_text() == "1"
+
+
+def test_small_batches_keep_the_page_responsive_and_cancel_mid_epoch(app):
+    """Batch size 1 makes one iteration (an epoch) ~0.5 s of work: the page still draws and cancels inside it."""
+    app.fill('[data-testid="batch-size"]', "1")
+    app.fill('[data-testid="lr"]', "0.05")
+    app.fill('[data-testid="iterations"]', "40")
+    app.click('[data-testid="train"]')
+    app.wait_for_function(f"{RUNNING} && document.querySelector('[data-testid=progress]').max == 40", polling=50)
+    stroke(app, ellipse_points(0.5, 0.5, 0.28, 0.32))
+    assert verdict(app)[0] == "0"
+    assert app.evaluate("document.body.dataset.training") == "true"
+    app.click('[data-testid="cancel"]')
+    app.wait_for_selector(TRAINING_DONE)
+    iterations = int(record(app)["iterations"])
+    assert 1 <= iterations < 40
+    exported = export(app)
+    assert exported["trained"]["batch_size"] == 1 and exported["trained"]["iterations_run"] == iterations
+
+
+def test_the_code_panel_shows_the_reference_first_then_the_fast_code(app):
+    app.wait_for_function("document.querySelector('[data-testid=source]').textContent.includes('def train')")
+    source = app.locator('[data-testid="source"]').inner_text()
+    assert source.index("digitlab/reference.py") < source.index("def gradient(w: Vector, b: float, X")
+    assert source.index("def gradient(w: Vector, b: float, X") < source.index("class LogisticLoss")
+    for name in ("def step(", "def gradient_step", "def train("):
+        assert name in source
