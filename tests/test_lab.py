@@ -93,12 +93,18 @@ def test_metrics_on_a_tiny_case():
     assert misclassified(p1, labels, threshold=0.3) == [2]
 
 
-def test_the_weights_note_says_where_weights_came_from(lab):
-    assert describe(lab.shipped, True).startswith("shipped (trained under CPython, test accuracy 100")
+def test_the_weights_note_says_where_weights_came_from_and_what_was_measured(lab):
+    assert describe(lab.shipped, True, 1.0) == "shipped (trained under CPython); test accuracy here 100.00%"
     lab.adopt(fit(lab.train_set, lab.test_set, TrainConfig(iterations=1)), TrainConfig(iterations=1), "browser")
-    assert describe(lab.weights, False).startswith("trained in this browser at 20")
+    lab.weights.meta["trained_at"] = "2026-11-28T17:10:39Z"
+    assert describe(lab.weights, False, 0.5) == (
+        "trained in this browser on 28 Nov 2026 at 17:10 UTC; test accuracy here 50.00%"
+    )
     lab.weights.meta["imported_from"] = "mine.json"
-    assert describe(lab.weights, False).startswith("imported from mine.json")
+    lab.weights.meta["test_accuracy"] = 1.0  # the file's claim is not shown: the measurement is
+    assert describe(lab.weights, False, 0.847) == "imported from mine.json; test accuracy here 84.70%"
+    lab.weights.meta["imported_from"] = "x" * 200
+    assert len(describe(lab.weights, False, 0.847)) < 120
 
 
 def test_teaching_a_digit_already_read_right_takes_no_step(lab):
@@ -108,3 +114,45 @@ def test_teaching_a_digit_already_read_right_takes_no_step(lab):
     assert [p.iteration for p in steps] == [0]
     lab.adopt(steps[-1], TEACH_CONFIG, "taught")
     assert lab.weights.w == lab.shipped.w and lab.weights.meta["trained"]["iterations_run"] == 0
+
+
+def test_subnormal_values_still_make_a_map():
+    pixels, scale = diverging_rgba([1e-310, -1e-310, 0.0, 5e-324])
+    assert scale == 1e-310 and len(pixels) == 16
+    assert pixels[0:4] == bytes([37, 99, 235, 255])  # full blue: the largest value
+    assert pixels[4:8] == bytes([214, 96, 10, 255])  # full orange
+
+
+def test_a_taught_digit_weighs_as_much_as_its_copies(lab):
+    from digitlab.lab import TEACH_WEIGHT
+    from digitlab.model import LogisticLoss, evaluate_logits
+    from digitlab.sparse import Design
+
+    lab.add_example(narrow_zero(), 0)
+    weighted = lab.training_set()
+    assert weighted.n == lab.bundle.train.n + 1
+    copies = int(TEACH_WEIGHT)
+    example = lab.examples[0]
+    copied = Design(
+        lab.bundle.train.pixels + example.pixels * copies, list(lab.bundle.train.labels) + [example.label] * copies
+    )
+    w, b = lab.shipped.w, lab.shipped.b
+    for design in (weighted, copied):
+        design.fit = evaluate_logits(design.logits(w, b), design.labels, design.weights)
+    assert weighted.fit.loss == pytest.approx(copied.fit.loss, rel=1e-12)
+    assert weighted.fit.accuracy == pytest.approx(copied.fit.accuracy, rel=1e-12)
+    grad_weighted = LogisticLoss(weighted, 0.01).gradient(w, weighted.fit.residuals)
+    grad_copied = LogisticLoss(copied, 0.01).gradient(w, copied.fit.residuals)
+    assert max(abs(a - c) for a, c in zip(grad_weighted[0], grad_copied[0])) <= 1e-12
+    assert grad_weighted[1] == pytest.approx(grad_copied[1], rel=1e-12)
+
+
+def test_two_hundred_taught_digits_add_two_hundred_rows(lab):
+    for k in range(200):
+        lab.add_example(narrow_zero(), k % 2)
+    assert lab.training_set().n == lab.bundle.train.n + 200
+
+
+def test_stored_digits_nested_deeply_are_refused_before_parsing():
+    with pytest.raises(ValueError, match="nested"):
+        examples_from_json("[" * 20_000)

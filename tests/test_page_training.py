@@ -133,8 +133,10 @@ def test_teaching_fixes_a_drawing_the_model_got_wrong_and_is_kept(app):
     assert record(app)["how"] == "taught"
     assert verdict(app)[0] == "0"
     assert 0.9 <= accuracy_value(app) <= 1.0
-    assert "test accuracy" in app.locator('[data-testid="train-status"]').inner_text()
+    status = app.locator('[data-testid="teach-status"]').inner_text()
+    assert status.startswith("Learned your 0 in") and "test accuracy 100.00% → " in status
     assert app.locator('[data-testid="example-count"]').inner_text() == "1"
+    assert app.locator('[data-testid="your-digits"] figure').count() == 1
     app.reload()
     app.wait_for_selector('body[data-ready="true"]')
     assert app.locator('[data-testid="example-count"]').inner_text() == "1"
@@ -146,9 +148,14 @@ def test_teaching_fixes_a_drawing_the_model_got_wrong_and_is_kept(app):
 def test_teaching_a_drawing_it_already_reads_right_is_harmless(app):
     stroke(app, line_points(0.5, 0.15, 0.5, 0.85))
     teach(app, 1)
-    assert "in 0 steps" in app.locator('[data-testid="train-status"]').inner_text()
-    assert verdict(app)[0] == "1"
+    status = app.locator('[data-testid="teach-status"]').inner_text()
+    assert status == "Already read as a 1; kept as an example for later training."
+    assert verdict(app)[0] == "1" and "shipped" in active(app)
     assert app.locator('[data-testid="example-count"]').inner_text() == "1"
+    app.click('[data-testid="your-digits"] .remove')  # each thumbnail can be forgotten on its own
+    assert app.locator('[data-testid="example-count"]').inner_text() == "0"
+    assert app.locator('[data-testid="your-digits"] figure').count() == 0
+    assert app.evaluate("localStorage.getItem('digitlab:/:examples')") == "[]"
 
 
 def test_small_batches_keep_the_page_responsive_and_cancel_mid_epoch(app):

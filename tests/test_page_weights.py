@@ -10,7 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from browser import READY, active, clear, error_text, export, line_points, stroke, train, verdict
+from browser import (
+    READY,
+    accuracy_value,
+    active,
+    clear,
+    error_text,
+    export,
+    line_points,
+    runs,
+    stroke,
+    teach,
+    train,
+    verdict,
+)
 
 pytestmark = pytest.mark.browser
 SHIPPED = Path(__file__).resolve().parents[1] / "weights" / "mnist01.json"
@@ -24,6 +37,9 @@ BAD_FILES = [
     ('{"w": [' + ",".join(["Infinity"] * 784) + '], "b": 0}', "Infinity"),
     ('{"w": [' + ",".join(['"0"'] * 784) + '], "b": 0}', "not a number"),
     ('{"b": 0}', "missing"),
+    ('{"format": "digitlab-weights/9", "w": [' + ZEROS + '], "b": 0}', "is not 'digitlab-weights/1'"),
+    ("[" * 20_000, "nested more than"),
+    ('{"w": [' + "9" * 401 + "," + ",".join(["0"] * 783) + '], "b": 0}', "too large"),
 ]
 BAD_FIELDS = [
     ("lr", ""),
@@ -62,8 +78,9 @@ def test_export_then_import_round_trips_exactly(app, tmp_path):
 
 
 def test_every_bad_file_and_bad_field_is_refused_and_nothing_changes(app, tmp_path):
-    """The 17 refusals, one after another on one page: each shows its message and keeps the shipped weights."""
+    """The refusals, one after another on one page: each shows its message and keeps the shipped weights."""
     shipped = export(app)
+    app.evaluate("scrollTo(0, document.body.scrollHeight)")
     for k, (content, message) in enumerate(BAD_FILES):
         path = tmp_path / f"bad{k}.json"
         path.write_text(content)
@@ -71,6 +88,11 @@ def test_every_bad_file_and_bad_field_is_refused_and_nothing_changes(app, tmp_pa
         import_file(app, path)
         app.wait_for_selector('[data-testid="error"]:not([hidden])')
         assert message in error_text(app) and "did not change" in error_text(app), content[:40]
+        # Next to the import button, and brought into view.
+        assert app.evaluate("document.querySelector('[data-testid=error]').closest('section').className") == "keep"
+        assert app.evaluate(
+            "document.querySelector('[data-testid=error]').getBoundingClientRect().bottom <= innerHeight"
+        )
     for field, value in BAD_FIELDS:
         app.evaluate("document.querySelector('[data-testid=error]').hidden = true")
         app.fill(f'[data-testid="{field}"]', value)
@@ -107,26 +129,33 @@ def test_reload_keeps_trained_weights_and_reset_restores_the_shipped(app):
 
 
 def test_garbage_in_local_storage_is_dropped_with_a_note(app):
-    app.evaluate("localStorage.setItem('digitlab.weights', '{not json')")
-    app.evaluate("localStorage.setItem('digitlab.examples', '42')")
+    app.evaluate("localStorage.setItem('digitlab:/:weights', '['.repeat(20000))")
+    app.evaluate("localStorage.setItem('digitlab:/:examples', '42')")
     app.reload()
     app.wait_for_selector(READY)
     assert "unreadable" in error_text(app)
     assert "shipped" in active(app)
-    assert app.evaluate("localStorage.getItem('digitlab.weights')") is None
-    assert app.evaluate("localStorage.getItem('digitlab.examples')") is None
+    assert app.evaluate("localStorage.getItem('digitlab:/:weights')") is None
+    assert app.evaluate("localStorage.getItem('digitlab:/:examples')") is None
     still_works(app)
 
 
-def test_full_local_storage_keeps_the_trained_weights_in_use(make_page):
+def test_full_local_storage_keeps_what_is_in_use_and_says_so_where_it_happened(make_page):
     page = make_page(
-        init_script="""Storage.prototype.setItem = function () {
+        init_script="""for (const verb of ['setItem', 'removeItem']) Storage.prototype[verb] = function () {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"""
     )
     train(page, iterations=2)
     error = error_text(page)
     assert "would not save" in error and "QuotaExceededError" in error
     assert "trained in this browser" in active(page)
+    page.click('[data-testid="reset"]')  # removeItem fails too: reset must not claim it forgot them
+    assert "Back to the shipped weights for now, but this browser would not forget" in error_text(page)
+    stroke(page, line_points(0.5, 0.15, 0.5, 0.85))
+    teach(page, 1)
+    # The "not saved" message outlives the teaching run that follows it.
+    assert "Could not keep your digits" in error_text(page)
+    assert page.evaluate("document.querySelector('[data-testid=error]').closest('.teach') !== null")
     still_works(page)
 
 
@@ -139,3 +168,67 @@ def test_unavailable_local_storage_still_boots_trains_and_predicts(make_page):
     train(page, iterations=2)
     assert "would not save" in error_text(page)
     still_works(page)
+
+
+def weights_json(w, b=0.0, **meta) -> str:
+    return json.dumps({"w": w, "b": b, **meta})
+
+
+def test_a_crafted_file_is_normalised_and_cannot_brick_the_page(app, tmp_path):
+    crafted = tmp_path / "crafted.json"
+    claims = {
+        "test_accuracy": 10**400,
+        "trained_by": ["a", "list"],
+        "trained": {"x": {}},
+        "imported_from": "y" * 900_000,
+    }
+    crafted.write_text(weights_json([0.001 * ((j % 7) - 3) for j in range(784)], **claims))
+    import_file(app, crafted)
+    app.wait_for_function("document.querySelector('[data-testid=active-weights]').textContent.includes('crafted')")
+    status = app.locator('[data-testid="keep-status"]').inner_text()
+    for field in claims:
+        assert field in status.split("Ignored:")[1]
+    header = active(app)
+    assert header.startswith("imported from crafted.json; test accuracy here ") and len(header) < 120
+    assert float(header.split("here ")[1].rstrip("%")) == pytest.approx(accuracy_value(app) * 100, abs=0.01)
+    # Stored metadata gets the same treatment at start-up: the page boots, says what it dropped.
+    app.evaluate(
+        "(text) => localStorage.setItem('digitlab:/:weights', text)",
+        weights_json([0.0] * 784, test_accuracy=10**400, trained_by={"an": "object"}),
+    )
+    app.reload()
+    app.wait_for_selector(READY)
+    assert "Ignored in the saved weights: test_accuracy" in error_text(app)
+    still_works(app)
+
+
+def test_subnormal_weights_and_learning_rates_keep_the_maps_working(app, tmp_path):
+    tiny = tmp_path / "tiny.json"
+    tiny.write_text(weights_json([1e-310] * 784, 1e-310))
+    import_file(app, tiny)
+    app.wait_for_function("document.querySelector('[data-testid=active-weights]').textContent.includes('tiny')")
+    stroke(app, line_points(0.5, 0.15, 0.5, 0.85))
+    assert verdict(app)[0] in ("0", "1")
+    assert app.locator('[data-testid="weight-scale"]').inner_text() == "±1e-310"
+    train(app, lr="1e-308")
+    assert app.locator('[data-testid="train-status"]').inner_text().startswith("Trained: 20 of 20 iterations")
+
+
+def test_an_import_racing_a_train_click_does_not_land_mid_run(app):
+    """The file is chosen and Train pressed in the same tick: the run wins, and the page says the import did not."""
+    before = runs(app)
+    app.evaluate(
+        """(text) => {
+        const input = document.querySelector('[data-testid=import-weights]');
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], 'racer.json', {type: 'application/json'}));
+        input.files = transfer.files;
+        input.dispatchEvent(new Event('change'));
+        document.querySelector('[data-testid=train]').click();
+    }""",
+        weights_json([0.01] * 784),
+    )
+    app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+    assert "training started meanwhile" in error_text(app)
+    assert "trained in this browser" in active(app)
+    assert export(app)["w"] != [0.01] * 784

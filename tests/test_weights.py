@@ -20,9 +20,9 @@ def test_shipped_weights_load_and_carry_their_training_record():
 
 
 def test_round_trip_is_exact():
-    original = Weights([i / 7 for i in range(784)], -0.1, {"note": "x"})
+    original = Weights([i / 7 for i in range(784)], -0.1, {"imported_from": "x.json"})
     again = weights_from_json(original.to_json())
-    assert again.w == original.w and again.b == original.b and again.meta == {"note": "x"}
+    assert again.w == original.w and again.b == original.b and again.meta == {"imported_from": "x.json"}
 
 
 def valid(**changes):
@@ -36,17 +36,21 @@ def valid(**changes):
         ("", "empty"),
         ("{not json", "not JSON"),
         ("[1, 2, 3]", "JSON object"),
+        ("null", "got null$"),
+        (valid(w=None), "got null"),
+        (valid(format="digitlab-weights/2"), "format 'digitlab-weights/2' is not"),
         (json.dumps({"b": 0.0}), "missing field 'w'"),
         (json.dumps({"w": [0.0] * 784}), "missing field 'b'"),
         (valid(w=[0.0] * 783), "783 numbers"),
-        (valid(w="zeros"), "list"),
-        (valid(w=["0"] * 784), "w\\[0\\] is str"),
+        (valid(w="zeros"), "an array of 784 numbers, got a string"),
+        (valid(w=["0"] * 784), "w\\[0\\] is a string"),
         (valid(w=[True] * 784), "not a number"),
-        (valid(b=None), "not a number"),
+        (valid(b=None), '"b" is null, not a number'),
+        (valid(w=[10**400] + [0] * 783), "w\\[0\\] is a number too large"),
         (valid().replace('"b": 0.0', '"b": NaN'), "NaN"),
         (valid().replace('"b": 0.0', '"b": Infinity'), "Infinity"),
         (valid().replace('"b": 0.0', '"b": 1e999'), "not a finite number"),
-        ("x" * 2_000_000, "bytes"),
+        ("x" * 2_000_000, "bytes; weights are under"),
     ],
 )
 def test_bad_weights_are_refused_with_what_is_wrong(text, message):
@@ -55,5 +59,42 @@ def test_bad_weights_are_refused_with_what_is_wrong(text, message):
 
 
 def test_binary_garbage_is_refused():
-    with pytest.raises(WeightsError, match="not text"):
+    with pytest.raises(WeightsError, match="^not text"):
         weights_from_json(b"\xff\xfe\x00garbage")
+
+
+def test_deep_nesting_is_refused_before_the_parser_sees_it():
+    with pytest.raises(WeightsError, match="nested more than 16"):
+        weights_from_json("[" * 20_000)
+    with pytest.raises(WeightsError, match="nested more than 16"):
+        weights_from_json('{"w": ' + "[" * 100 + "]" * 100 + ', "b": 0}')
+    # Brackets inside strings are text, not nesting.
+    assert weights_from_json(valid(imported_from="[[[[" * 20)).meta["imported_from"].startswith("[[[[")
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("test_accuracy", 10**400),
+        ("test_accuracy", 1.5),
+        ("test_accuracy", "100%"),
+        ("trained_by", ["a", "list"]),
+        ("trained_by", {"an": "object"}),
+        ("trained_by", "x" * 900_000),
+        ("trained", {"learning_rate": -1}),
+        ("trained", {"iterations": 10**400}),
+        ("trained_at", "yesterday"),
+        ("your_digits", True),
+        ("who_knows", 1),
+    ],
+)
+def test_metadata_of_the_wrong_type_or_range_is_dropped_and_named(field, value):
+    weights = weights_from_json(json.dumps({"w": [0.0] * 784, "b": 0.0, field: value}))
+    assert field not in weights.meta
+    assert [note.split(" ")[0] for note in weights.ignored] == [field]
+
+
+def test_the_shipped_metadata_is_all_understood():
+    weights = load_weights(ROOT / "weights" / "mnist01.json")
+    assert weights.ignored == []
+    assert weights_from_json(weights.to_json()).meta == weights.meta

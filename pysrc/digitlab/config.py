@@ -36,9 +36,9 @@ class Hyperparameter(NamedTuple):
 
     def problem(self, value) -> str | None:
         """Why `value` is not allowed, or None."""
-        if self.kind is int and not (isinstance(value, int) and not isinstance(value, bool)):
+        if isinstance(value, bool) or not isinstance(value, int if self.kind is int else (int, float)):
             return self.rule()
-        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)):
+        if isinstance(value, float) and not math.isfinite(value):
             return self.rule()
         too_low = value <= self.low if self.above_low else value < self.low
         return self.rule() if too_low or value > self.high else None

@@ -6,6 +6,7 @@ The page layer (digitlab/page/) wires these to the DOM; everything here is plain
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import random
 from collections.abc import Iterator, Sequence
@@ -18,9 +19,9 @@ from .metrics import accuracy, confusion, misclassified, probabilities
 from .model import Progress, predict_proba, sigmoid, train
 from .preprocess import Stages, preprocess_rgba
 from .sparse import Design, sumprod
-from .weights import Weights, from_training
+from .weights import Weights, from_training, parse_json
 
-TEACH_COPIES = 100  # a taught digit counts as this many training images, so a few steps can fix it
+TEACH_WEIGHT = 100.0  # a taught digit counts as this many training images, so a few steps can fix it
 TEACH_CONFIG = TrainConfig(learning_rate=1.0, iterations=60)  # at most 60 full-batch steps, from the weights in use
 TEACH_MARGIN = 0.1  # stop once each taught digit is read right with p >= 0.6: a bare flip would not survive a redraw
 MAX_EXAMPLES = 200
@@ -72,7 +73,7 @@ def examples_to_json(examples: Sequence[Example]) -> str:
 
 def examples_from_json(text: str) -> list[Example]:
     """Parse stored examples; raises ValueError on anything that is not exactly that format."""
-    items = json.loads(text)
+    items = parse_json(text, max_bytes=MAX_EXAMPLES * 2 * IMAGE_PIXELS)
     if not isinstance(items, list) or len(items) > MAX_EXAMPLES:
         raise ValueError("stored digits are not a list of at most 200 items")
     examples = []
@@ -84,6 +85,16 @@ def examples_from_json(text: str) -> list[Example]:
             raise ValueError(f"a stored digit has {len(pixels)} pixels, not {IMAGE_PIXELS}")
         examples.append(Example(pixels, item["label"]))
     return examples
+
+
+def merge_examples(stored: Sequence[Example], mine: Sequence[Example]) -> list[Example]:
+    """Digits kept by another tab first, then this tab's new ones; each drawing once; at most MAX_EXAMPLES."""
+    merged, seen = [], set()
+    for example in [*stored, *mine]:
+        if (example.label, example.pixels) not in seen:
+            seen.add((example.label, example.pixels))
+            merged.append(example)
+    return merged[-MAX_EXAMPLES:]
 
 
 class Lab:
@@ -112,12 +123,13 @@ class Lab:
         return self._train_set
 
     def training_set(self) -> Design:
-        """The bundled train split plus the user's digits, each repeated TEACH_COPIES times."""
+        """The bundled train split plus the user's digits, each weighing as much as TEACH_WEIGHT images."""
         if not self.examples:
             return self.train_set
-        extra = [e for e in self.examples for _ in range(TEACH_COPIES)]
-        pixels = self.bundle.train.pixels + b"".join(e.pixels for e in extra)
-        return Design(pixels, list(self.bundle.train.labels) + [e.label for e in extra])
+        pixels = self.bundle.train.pixels + b"".join(e.pixels for e in self.examples)
+        labels = list(self.bundle.train.labels) + [e.label for e in self.examples]
+        weights = [1.0] * self.bundle.train.n + [TEACH_WEIGHT] * len(self.examples)
+        return Design(pixels, labels, weights)
 
     # ---- reading
     def read(self, rgba: bytes, width: int, height: int) -> Reading:
@@ -154,9 +166,12 @@ class Lab:
     def reset(self) -> None:
         self.weights = self.shipped
 
-    def training_run(self, config: TrainConfig, heartbeat: float | None = None) -> Iterator[Progress | None]:
-        """Train from zeros on the train split (+ the user's digits), as the CLI does."""
-        return train(self.training_set(), self.test_set, config, heartbeat=heartbeat)
+    def training_run(
+        self, config: TrainConfig, heartbeat: float | None = None, start: Weights | None = None
+    ) -> Iterator[Progress | None]:
+        """Train on the train split (+ the user's digits) from zeros, as the CLI does, or from `start`."""
+        begin = {} if start is None else {"w": start.w, "b": start.b}
+        return train(self.training_set(), self.test_set, config, heartbeat=heartbeat, **begin)
 
     def adopt(self, progress: Progress, config: TrainConfig, how: str) -> Weights:
         """Make the weights of `progress` the ones in use, with a record of how they came about."""
@@ -189,15 +204,26 @@ class Lab:
                 return
 
 
-def describe(weights: Weights, shipped: bool) -> str:
-    """One line for the page: which weights are in use, where they came from, how good they are."""
+def describe(weights: Weights, shipped: bool, measured_accuracy: float) -> str:
+    """One line for the page: which weights are in use, where they came from, and how good this page measured them.
+
+    Only measurements are shown: a file's own claims (its test_accuracy) are not.
+    """
+    tail = f"; test accuracy here {measured_accuracy * 100:.2f}%"
     meta = weights.meta
-    accuracy = meta.get("test_accuracy")
-    tail = f", test accuracy {accuracy * 100:.2f}%" if isinstance(accuracy, (int, float)) else ""
     if shipped:
-        return f"shipped (trained under CPython{tail})"
+        return f"shipped (trained under CPython){tail}"
     if "imported_from" in meta:
-        return f"imported from {meta['imported_from']}{tail}"
-    when = meta.get("trained_at", "an unknown time")
+        name = meta["imported_from"]
+        return f"imported from {name if len(name) <= 60 else name[:57] + '…'}{tail}"
     how = {"browser": "trained in this browser", "taught": "taught your digits"}.get(meta.get("trained_by"), "trained")
-    return f"{how} at {when}{tail}"
+    return f"{how} {for_people(meta.get('trained_at'))}{tail}"
+
+
+def for_people(timestamp: str | None) -> str:
+    """'on 28 Nov 2026 at 17:10 UTC' from '2026-11-28T17:10:39Z'."""
+    try:
+        when = datetime.datetime.strptime(timestamp or "", "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return "at an unknown time"
+    return f"on {when.day} {when:%b %Y} at {when:%H:%M} UTC"

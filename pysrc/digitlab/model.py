@@ -18,6 +18,7 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from . import IMAGE_PIXELS
 from .config import TrainConfig
@@ -60,14 +61,17 @@ class Evaluation:
     residuals: Vector  # p_i - y_i: what the gradient needs
 
 
-def evaluate_logits(z: Sequence[float], labels: Sequence[int]) -> Evaluation:
-    """The mean cross-entropy of the scores z, their accuracy and residuals, in one pass."""
-    total, correct, residuals = 0.0, 0, []
-    for zi, yi in zip(z, labels):
-        total += log1pexp(zi) - yi * zi
-        correct += (zi >= 0) == (yi == 1)
+def evaluate_logits(z: Sequence[float], labels: Sequence[int], weights: Sequence[float] | None = None) -> Evaluation:
+    """The mean cross-entropy of the scores z, their accuracy and residuals, in one pass.
+
+    With `weights`, image i counts as weights[i] images in the means.
+    """
+    total, correct, residuals = 0.0, 0.0, []
+    for zi, yi, si in zip(z, labels, weights or repeat(1, len(labels))):
+        total += si * (log1pexp(zi) - yi * zi)
+        correct += si * ((zi >= 0) == (yi == 1))
         residuals.append(sigmoid(zi) - yi)
-    n = max(len(residuals), 1)
+    n = (sum(weights) if weights else len(residuals)) or 1
     return Evaluation(total / n, correct / n, residuals)
 
 
@@ -80,7 +84,8 @@ class LogisticLoss:
         d loss / d w = (1/n) X^T r + l2 w,    d loss / d b = (1/n) sum_i r_i,    r_i = p_i - y_i
 
     X^T r is computed one pixel column at a time (Design.columns); a mini-batch takes
-    the same mean over its images only.
+    the same mean over its images only. Weighted images (Design.weights) count as that
+    many copies in every mean.
     """
 
     def __init__(self, design: Design, l2: float = 0.0):
@@ -88,13 +93,18 @@ class LogisticLoss:
         self.l2 = l2
 
     def value(self, w: Sequence[float], b: float) -> float:
-        data_loss = evaluate_logits(self.design.logits(w, b), self.design.labels).loss
+        data_loss = evaluate_logits(self.design.logits(w, b), self.design.labels, self.design.weights).loss
         return data_loss + 0.5 * self.l2 * sumprod(w, w)
 
     def gradient(self, w: Sequence[float], residuals: Sequence[float]) -> tuple[Vector, float]:
         """Full-batch gradient from the residuals p_i - y_i at the current weights."""
-        n = self.design.n
-        scaled = [r / n for r in residuals]
+        weights = self.design.weights
+        if weights is None:
+            n = self.design.n
+            scaled = [r / n for r in residuals]
+        else:
+            n = sum(weights)
+            scaled = [r * s / n for r, s in zip(residuals, weights)]
         grad_w = [0.0] * IMAGE_PIXELS
         for column in self.design.columns:
             grad_w[column.pixel] = sumprod(column.gather(scaled), column.values)
@@ -103,10 +113,12 @@ class LogisticLoss:
     def batch_gradient(self, w: Sequence[float], b: float, batch: Sequence[int]) -> tuple[Vector, float]:
         """The same gradient with the mean taken over the images in `batch` only."""
         grad_w, grad_b, rows, labels = [0.0] * IMAGE_PIXELS, 0.0, self.design.rows, self.design.labels
-        scale = 1.0 / len(batch)
+        weights = self.design.weights
+        scale = 1.0 / (sum(weights[i] for i in batch) if weights else len(batch))
         for i in batch:
             row = rows[i]
-            r = (sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i]) * scale
+            share = scale if weights is None else weights[i] * scale
+            r = (sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i]) * share
             grad_b += r
             for k, v in zip(row.indices, row.values):
                 grad_w[k] += r * v
@@ -144,6 +156,11 @@ DIVERGED_LOSS = 100.0
 
 class TrainingDiverged(ArithmeticError):
     """The loss blew up (not finite, or above DIVERGED_LOSS): the learning rate is too large."""
+
+    def __init__(self, iteration: int, loss: float):
+        super().__init__(f"training diverged: loss is {loss:.4g} at iteration {iteration}; lower the learning rate")
+        self.iteration = iteration
+        self.loss = loss
 
 
 @dataclass(frozen=True)
@@ -188,11 +205,9 @@ def train(
     full_batch = config.batch_size == 0 or config.batch_size >= train_set.n
     for iteration in range(config.iterations + 1):
         # 1. Measure the current weights (the forward pass doubles as the gradient's input).
-        fit = evaluate_logits(train_set.logits(w, b), train_set.labels)
+        fit = evaluate_logits(train_set.logits(w, b), train_set.labels, train_set.weights)
         if not (fit.loss <= DIVERGED_LOSS and math.isfinite(b)):
-            raise TrainingDiverged(
-                f"training diverged: loss is {fit.loss:.4g} at iteration {iteration}; lower the learning rate"
-            )
+            raise TrainingDiverged(iteration, fit.loss)
         test = evaluate_logits(test_set.logits(w, b), test_set.labels) if test_set else None
         yield Progress(
             iteration=iteration,

@@ -55,8 +55,8 @@ def diverging_rgba(values: Sequence[float], scale: float | None = None) -> tuple
     """
     if scale is None:
         scale = max((abs(v) for v in values), default=0.0)
-    if scale <= 0:
+    if not scale > 0:
         return _DIVERGING[127] * len(values), 0.0
-    factor = 127 / scale
-    pixels = b"".join(_DIVERGING[min(max(int(127.5 + v * factor), 0), 254)] for v in values)
+    # v / scale, not v * (127 / scale): for subnormal scales (1e-310) 127 / scale is infinite.
+    pixels = b"".join(_DIVERGING[min(max(int(127.5 + 127 * (v / scale)), 0), 254)] for v in values)
     return pixels, scale

@@ -70,15 +70,21 @@ def sparse_row(image: bytes) -> Row:
 
 
 class Design:
-    """n images (uint8, n x 784 bytes) and their 0/1 labels, kept as rows and, on demand, columns."""
+    """n images (uint8, n x 784 bytes) and their 0/1 labels, kept as rows and, on demand, columns.
 
-    def __init__(self, pixels: bytes, labels: Sequence[int]):
+    `weights` (optional, one per image) make an image count as that many copies of itself.
+    """
+
+    def __init__(self, pixels: bytes, labels: Sequence[int], weights: Sequence[float] | None = None):
         n = len(labels)
         if len(pixels) != n * IMAGE_PIXELS:
             raise ValueError(f"expected {n} images of {IMAGE_PIXELS} bytes, got {len(pixels)} bytes")
+        if weights is not None and len(weights) != n:
+            raise ValueError(f"expected {n} image weights, got {len(weights)}")
         self.n = n
         self.pixels = bytes(pixels)
         self.labels = [int(y) for y in labels]
+        self.weights = None if weights is None else [float(s) for s in weights]
         self.rows = [sparse_row(self.pixels[i * IMAGE_PIXELS : (i + 1) * IMAGE_PIXELS]) for i in range(n)]
         self._columns: list[Column] | None = None
 

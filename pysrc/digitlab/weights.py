@@ -1,7 +1,10 @@
-"""The weights file: `{"w": [784 floats, row-major 28x28], "b": float, ...metadata}`.
+"""The weights file: `{"format": ..., "w": [784 floats, row-major 28x28], "b": float, ...metadata}`.
 
-One format for weights/mnist01.json, the page's export and its import, and
-localStorage. Loading validates everything and says exactly what is wrong.
+One format for weights/mnist01.json, the page's export and its import, and localStorage.
+Loading validates everything and says exactly what is wrong; the messages have no subject
+("not JSON", "empty") so the caller can say whether it read a file or stored data.
+Metadata is normalised: a field of the wrong type or range, or one this code does not know,
+is dropped and named in `Weights.ignored`, so a crafted file can never reach the page as is.
 """
 
 from __future__ import annotations
@@ -9,14 +12,18 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from . import IMAGE_PIXELS
-from .config import TrainConfig
+from .config import HYPERPARAMETERS, TrainConfig
 from .model import Progress
 
 MAX_BYTES = 1_000_000  # a real weights file is ~20 KB; refuse anything absurd before parsing it
+MAX_NESTING = 16  # a weights file nests 2 deep; Pyodide's stack dies long before RecursionError
 FORMAT = "digitlab-weights/1"
+MAX_TEXT = 200  # characters in a metadata string: a file name, a timestamp, a label
 
 
 class WeightsError(ValueError):
@@ -28,6 +35,7 @@ class Weights:
     w: list[float]
     b: float
     meta: dict = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)  # metadata dropped on loading, with the reason
 
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, **self.meta, "w": self.w, "b": self.b}, indent=1)
@@ -51,53 +59,150 @@ def from_training(
     return Weights(list(progress.w), progress.b, meta)
 
 
+# ---- reading JSON safely
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]")
+_DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON text, counted without parsing (strings skipped)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0)
+
+
+def json_type(value) -> str:
+    """A JSON value's type in JSON's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
+
+
 def _reject_constant(name: str):
-    raise WeightsError(f"weights contain {name}, which is not a number")
+    raise WeightsError(f"contains {name}, which is not a number")
 
 
-def _finite(value, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise WeightsError(f"{where} is {type(value).__name__} {str(value)[:20]!r}, not a number")
-    if not math.isfinite(value):
-        raise WeightsError(f"{where} is {value}, not a finite number")
-    return float(value)
-
-
-def weights_from_json(text: str | bytes) -> Weights:
-    """Parse and validate; raise WeightsError naming the first problem."""
-    if len(text) > MAX_BYTES:
-        raise WeightsError(f"file is {len(text):,} bytes; a weights file is under {MAX_BYTES:,}")
+def parse_json(text: str | bytes, max_bytes: int = MAX_BYTES):
+    """Parse JSON that came from outside: size, encoding and nesting checked before the parser sees it."""
+    if len(text) > max_bytes:
+        raise WeightsError(f"{len(text):,} bytes; weights are under {max_bytes:,}")
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
-            raise WeightsError("file is not text (not UTF-8), so not a weights JSON file") from None
+            raise WeightsError("not text (not UTF-8), so not weights JSON") from None
     if not text.strip():
-        raise WeightsError("file is empty")
+        raise WeightsError("empty")
+    if nesting_depth(text) > MAX_NESTING:
+        raise WeightsError(f"nested more than {MAX_NESTING} levels deep, so not weights JSON")
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise WeightsError(f"file is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise WeightsError("file is not a weights JSON file (nested too deeply)") from None
-    return weights_from_dict(data)
+        raise WeightsError(f"not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+
+
+# ---- the fields
+
+
+def _finite(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise WeightsError(f"{where} is {json_type(value)}, not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise WeightsError(f"{where} is a number too large for a weight") from None
+    if not math.isfinite(number):
+        raise WeightsError(f"{where} is {value}, not a finite number")
+    return number
+
+
+def _number(value, low: float, high: float) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return low <= float(value) <= high
+    except OverflowError:
+        return False
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_TEXT
+
+
+def _training_record(value) -> bool:
+    """The "trained" record: hyperparameters the table allows, and the iterations actually run."""
+    if not isinstance(value, dict) or not value:
+        return False
+    rules = {h.name: h for h in HYPERPARAMETERS}
+    for key, item in value.items():
+        if key == "iterations_run":
+            if not (isinstance(item, int) and not isinstance(item, bool) and 0 <= item <= rules["iterations"].high):
+                return False
+        elif key not in rules or rules[key].problem(item) is not None:
+            return False
+    return True
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+METADATA = {  # field -> (what it must be, check); None is allowed where a split was not measured
+    "trained": ("a training record", _training_record),
+    "trained_by": ("a short text", _text),
+    "trained_at": ("a UTC timestamp", lambda v: isinstance(v, str) and bool(_TIMESTAMP.fullmatch(v))),
+    "data_sha256": ("a sha256 or null", lambda v: v is None or (isinstance(v, str) and bool(_SHA256.fullmatch(v)))),
+    "train_accuracy": ("a fraction or null", lambda v: v is None or _number(v, 0, 1)),
+    "test_accuracy": ("a fraction or null", lambda v: v is None or _number(v, 0, 1)),
+    "train_loss": ("a loss or null", lambda v: v is None or _number(v, 0, 1e6)),
+    "test_loss": ("a loss or null", lambda v: v is None or _number(v, 0, 1e6)),
+    "your_digits": ("a count", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000),
+    "imported_from": ("a short text", _text),
+}  # fmt: skip
+
+
+def normalise_meta(data: dict) -> tuple[dict, list[str]]:
+    """(the metadata this code understands, the fields dropped with the reason)."""
+    meta, ignored = {}, []
+    for key, value in data.items():
+        if key in ("w", "b", "format"):
+            continue
+        rule = METADATA.get(key)
+        if rule is None:
+            ignored.append(f"{str(key)[:40]} (not a field of weights)")
+        elif rule[1](value):
+            meta[key] = value
+        else:
+            ignored.append(f"{key} (not {rule[0]})")
+    return meta, ignored
+
+
+def weights_from_json(text: str | bytes) -> Weights:
+    """Parse and validate; raise WeightsError naming the first problem."""
+    return weights_from_dict(parse_json(text))
 
 
 def weights_from_dict(data) -> Weights:
     if not isinstance(data, dict):
-        raise WeightsError(f'expected a JSON object with "w" and "b", got a {type(data).__name__}')
+        raise WeightsError(f'expected a JSON object with "w" and "b", got {json_type(data)}')
+    if "format" in data and data["format"] != FORMAT:
+        shown = data["format"][:40] if isinstance(data["format"], str) else json_type(data["format"])
+        raise WeightsError(f"format {shown!r} is not {FORMAT!r}, the one this page reads")
     missing = [key for key in ("w", "b") if key not in data]
     if missing:
         raise WeightsError(f"missing field {' and '.join(repr(k) for k in missing)}")
     w = data["w"]
     if not isinstance(w, list):
-        raise WeightsError(f'"w" must be a list of {IMAGE_PIXELS} numbers, got {type(w).__name__}')
+        raise WeightsError(f'"w" must be an array of {IMAGE_PIXELS} numbers, got {json_type(w)}')
     if len(w) != IMAGE_PIXELS:
         raise WeightsError(f'"w" has {len(w)} numbers; it must have {IMAGE_PIXELS} (28x28)')
     weights = [_finite(v, f"w[{i}]") for i, v in enumerate(w)]
     bias = _finite(data["b"], '"b"')
-    meta = {k: v for k, v in data.items() if k not in ("w", "b", "format")}
-    return Weights(weights, bias, meta)
+    meta, ignored = normalise_meta(data)
+    return Weights(weights, bias, meta, ignored)
 
 
 def load_weights(path) -> Weights:

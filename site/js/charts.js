@@ -3,7 +3,9 @@
 // Series colours name CSS custom properties (palette.css, written by build.py from digitlab/render.py).
 const cssColour = (canvas, name) => getComputedStyle(canvas).getPropertyValue(name).trim() || "#333";
 
-export function lineChart(canvas, { series, yMin, yMax, xMax }) {
+// A line chart. `log` plots y on a log10 scale (yMin must then be > 0); `marker` ({x, y, label})
+// marks one point, e.g. where training diverged. Labels are always drawn left-aligned from x = 4.
+export function lineChart(canvas, { series, yMin, yMax, xMax, log = false, xTitle = "", yTitle = "", marker = null }) {
   const ctx = canvas.getContext("2d");
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.clientWidth || 320;
@@ -12,26 +14,32 @@ export function lineChart(canvas, { series, yMin, yMax, xMax }) {
   if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
-  const pad = { left: 46, right: 10, top: 10, bottom: 24 };
+  ctx.textAlign = "left";
+  ctx.textBaseline = "alphabetic";
+  const pad = { left: 52, right: 10, top: 20, bottom: 30 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
+  const scale = log ? Math.log10 : (v) => v;
+  const [low, high] = [scale(yMin), scale(yMax)];
   const x = (i) => pad.left + (xMax > 0 ? (i / xMax) * plotW : 0);
-  const y = (v) => pad.top + plotH - ((Math.min(Math.max(v, yMin), yMax) - yMin) / (yMax - yMin || 1)) * plotH;
+  const y = (v) => pad.top + plotH - ((Math.min(Math.max(scale(v), low), high) - low) / (high - low || 1)) * plotH;
 
   ctx.font = "11px system-ui, sans-serif";
   ctx.fillStyle = "#555";
   ctx.strokeStyle = "#ddd";
   ctx.lineWidth = 1;
   for (let k = 0; k <= 4; k++) {
-    const v = yMin + ((yMax - yMin) * k) / 4;
+    const v = log ? 10 ** (low + ((high - low) * k) / 4) : yMin + ((yMax - yMin) * k) / 4;
     ctx.beginPath();
     ctx.moveTo(pad.left, y(v));
     ctx.lineTo(pad.left + plotW, y(v));
     ctx.stroke();
-    ctx.fillText(v.toFixed(2), 4, y(v) + 4);
+    ctx.fillText(log ? v.toPrecision(2) : v.toFixed(2), 4, y(v) + 4);
   }
-  ctx.fillText("0", pad.left - 3, height - 8);
-  ctx.fillText(`iteration ${xMax}`, pad.left + plotW - 70, height - 8);
+  ctx.fillText("0", pad.left - 3, height - 16);
+  ctx.fillText(String(xMax), pad.left + plotW - ctx.measureText(String(xMax)).width, height - 16);
+  ctx.fillText(xTitle, pad.left + plotW / 2 - ctx.measureText(xTitle).width / 2, height - 4);
+  ctx.fillText(yTitle, 4, 12);
 
   let legendX = pad.left + plotW - 10;
   for (const { name, colour, values } of [...series].reverse()) {
@@ -41,8 +49,16 @@ export function lineChart(canvas, { series, yMin, yMax, xMax }) {
     values.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
     ctx.stroke();
     legendX -= ctx.measureText(name).width + 18;
-    ctx.fillRect(legendX, pad.top + 4, 10, 3);
-    ctx.fillText(name, legendX + 13, pad.top + 9);
+    ctx.fillRect(legendX, pad.top - 10, 10, 3);
+    ctx.fillText(name, legendX + 13, pad.top - 5);
+  }
+  if (marker) {
+    ctx.fillStyle = "#b91c1c";
+    ctx.beginPath();
+    ctx.arc(x(marker.x), y(marker.y), 5, 0, 2 * Math.PI);
+    ctx.fill();
+    const text = marker.label;
+    ctx.fillText(text, Math.min(x(marker.x) + 8, width - ctx.measureText(text).width - 2), pad.top + 12);
   }
 }
 

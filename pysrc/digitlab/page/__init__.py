@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 
-from pyscript import document
+from pyscript import document, window
 
 from .. import model, reference
 from ..config import HYPERPARAMETERS
@@ -14,6 +14,7 @@ from ..data import decode_bundle
 from ..lab import Lab
 from ..weights import load_weights
 from .controller import Controller
+from .digits import Digits
 from .training import Runner
 from .views import Counts, Source
 
@@ -21,15 +22,19 @@ from .views import Counts, Source
 SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.train)
 
 
-def wire(page: Controller, runner: Runner) -> None:
+def wire(page: Controller, runner: Runner, digits: Digits) -> None:
     start = asyncio.ensure_future
     page.on("pad", "stroke-end", page.on_stroke_end)
     page.on("sample", "click", page.on_sample)
     page.on("teach-0", "click", lambda _: start(runner.teach(0)))
     page.on("teach-1", "click", lambda _: start(runner.teach(1)))
-    page.on("clear-examples", "click", page.on_clear_examples)
+    page.on("clear-examples", "click", digits.on_clear)
+    page.on("your-digits", "click", digits.on_remove)
+    page.on(window, "storage", digits.on_storage)
     # Train is the form's submit button, so Enter in a field trains too.
     page.on("params", "submit", lambda event: (event.preventDefault(), start(runner.train())))
+    page.on("step", "click", lambda _: start(runner.train("step")))
+    page.on("continue", "click", lambda _: start(runner.train("continue")))
     page.on("cancel", "click", runner.on_cancel)
     page.on("reset", "click", page.on_reset)
     page.on("threshold", "input", page.show_judgement)
@@ -45,15 +50,19 @@ async def start() -> None:
     with open("data/mnist01.bin", "rb") as handle:
         bundle = decode_bundle(handle.read())
     page = Controller(Lab(bundle, load_weights("weights.json")))
-    page.restore()
-    wire(page, Runner(page))
-    page.refresh_controls()
+    digits = Digits(page)
+    wire(page, Runner(page, digits), digits)
     Counts().show(bundle.train.n, bundle.test.n)
     page.verdict.show_nothing("Draw a 0 or a 1 in the box.")
+    try:  # nothing a browser kept may stop the page: on any surprise, drop it and use the shipped weights
+        page.restore()
+        page.show_weights()
+    except Exception as exc:  # noqa: BLE001 - deliberately broad: this is the last line of defence
+        page.fall_back(exc)
+    page.refresh_controls()
     document.body.dataset.ready = "true"
     status.textContent = "Ready: draw a digit."
-    await asyncio.sleep(0)  # the page is usable now; the rest can follow
-    page.show_weights()
+    await asyncio.sleep(0)
     Source().show(source_text())
 
 

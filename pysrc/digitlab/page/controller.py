@@ -7,20 +7,18 @@ import random
 from pyodide.ffi import create_proxy
 from pyscript import window
 
-from ..lab import Lab, describe, examples_from_json, examples_to_json
+from ..lab import Lab, describe
 from ..preprocess import NotADigit
 from ..weights import MAX_BYTES, WeightsError, weights_from_json
 from . import views
-from .dom import Storage, download, element, js_bytes, js_object
-
-SAVED_WEIGHTS = "digitlab.weights"
-SAVED_EXAMPLES = "digitlab.examples"
+from .dom import download, element, js_bytes, js_object
+from .keeping import Keeper
 
 
 class Controller:
     def __init__(self, lab: Lab):
         self.lab = lab
-        self.storage = Storage()
+        self.keeper = Keeper()
         self.pad = element("pad")
         self.pad_context = self.pad.getContext("2d", js_object({"willReadFrequently": True}))
         self.messages = views.Messages()
@@ -34,10 +32,11 @@ class Controller:
         self.rng = random.Random()
         self._proxies = []
 
-    def on(self, testid: str, event: str, handler) -> None:
+    def on(self, target, event: str, handler) -> None:
+        """Call `handler` on `event` of the element with that data-testid (or of `target` itself)."""
         proxy = create_proxy(handler)
         self._proxies.append(proxy)  # kept alive for the page's lifetime
-        element(testid).addEventListener(event, proxy)
+        (element(target) if isinstance(target, str) else target).addEventListener(event, proxy)
 
     def refresh_controls(self) -> None:
         self.controls.update(self.training, self.reading is not None, bool(self.lab.examples))
@@ -78,17 +77,15 @@ class Controller:
 
     # ---- the weights in use
     def weights_changed(self) -> None:
-        """New weights are in use: keep them for the next visit and redraw everything that depends on them."""
-        weights = self.lab.weights
-        if weights is self.lab.shipped:
-            self.storage.remove(SAVED_WEIGHTS)
-        elif refused := self.storage.set(SAVED_WEIGHTS, weights.to_json()):
-            self.messages.show_error(f"Could not keep the weights for next time: {refused}")
+        """New weights are in use: show them everywhere, then keep them for the next visit."""
         self.show_weights()
         self.read_pad()
+        if refused := self.keeper.save_weights(self.lab.weights, self.lab.weights is self.lab.shipped):
+            self.messages.show_error(f"Could not keep the weights for next time: {refused}.", near="keep")
 
     def show_weights(self) -> None:
-        self.note.show(describe(self.lab.weights, self.lab.weights is self.lab.shipped))
+        shipped = self.lab.weights is self.lab.shipped
+        self.note.show(describe(self.lab.weights, shipped, self.lab.test_report().accuracy))
         self.training_view.show_weights(self.lab.weights.w)
         self.show_judgement()
 
@@ -102,8 +99,12 @@ class Controller:
             return
         self.messages.clear_error()
         self.lab.reset()
-        self.messages.set_status("Back to the shipped weights.")
-        self.weights_changed()
+        self.show_weights()
+        self.read_pad()
+        if refused := self.keeper.save_weights(self.lab.shipped, shipped=True):
+            self.messages.show_error(f"Back to the shipped weights for now, but {refused}.", near="lab")
+        else:
+            self.messages.set_status("Back to the shipped weights.")
 
     def on_export(self, _event) -> None:
         download("digitlab-weights.json", self.lab.weights.to_json())
@@ -116,47 +117,44 @@ class Controller:
         event.target.value = ""  # the same file can be chosen again after a fix
         try:
             if file.size > MAX_BYTES:
-                raise WeightsError(f"file is {file.size:,} bytes; a weights file is under {MAX_BYTES:,}")
+                raise WeightsError(f"{file.size:,} bytes; weights are under {MAX_BYTES:,}")
             weights = weights_from_json((await file.arrayBuffer()).to_bytes())
         except WeightsError as exc:
-            self.messages.show_error(f"Could not import {file.name}: {exc}. The weights in use did not change.")
+            self.messages.show_error(f"Could not import {file.name}: {exc}. The weights in use did not change.", "keep")
+            return
+        if self.training:  # Train was pressed while the file was being read: the run owns the weights now
+            self.messages.show_error(
+                f"Did not import {file.name}: training started meanwhile. Import it again.", "keep"
+            )
             return
         self.messages.clear_error()
-        weights.meta.setdefault("imported_from", file.name)
+        weights.meta["imported_from"] = file.name[:200]  # what the page saw, not what the file claims
         self.lab.use(weights)
-        self.messages.set_status(f"Imported weights from {file.name}.")
+        ignored = f" Ignored: {', '.join(weights.ignored)}." if weights.ignored else ""
+        self.messages.set_status(f"Imported weights from {file.name}.{ignored}", near="keep")
         self.weights_changed()
 
     # ---- start-up
     def restore(self) -> None:
         """Weights and digits kept from an earlier visit; anything unreadable is dropped with a note."""
-        saved = self.storage.get(SAVED_WEIGHTS)
-        if saved:
-            try:
-                self.lab.use(weights_from_json(saved))
-            except WeightsError as exc:
-                self.storage.remove(SAVED_WEIGHTS)
-                self.messages.show_error(f"Saved weights in this browser were unreadable ({exc}); using the shipped.")
-        saved = self.storage.get(SAVED_EXAMPLES)
-        if saved:
-            try:
-                self.lab.examples = examples_from_json(saved)
-            except ValueError as exc:
-                self.storage.remove(SAVED_EXAMPLES)
-                self.messages.show_error(f"Your saved digits were unreadable ({exc}); they were dropped.")
-        self.examples.show(len(self.lab.examples))
+        weights, weights_note = self.keeper.load_weights()
+        self.lab.examples, examples_note = self.keeper.load_examples()
+        if weights is not None:
+            self.lab.use(weights)
+        notes = " ".join(note for note in (weights_note, examples_note) if note)
+        if notes:
+            self.messages.show_error(notes, near="keep")
+        self.examples.show(self.lab.examples)
 
-    def save_examples(self) -> None:
-        self.examples.show(len(self.lab.examples))
-        if refused := self.storage.set(SAVED_EXAMPLES, examples_to_json(self.lab.examples)):
-            self.messages.show_error(f"Could not keep your digits for next time: {refused}")
-        self.refresh_controls()
-
-    def on_clear_examples(self, _event) -> None:
-        if self.training:
-            return
+    def fall_back(self, error: Exception) -> None:
+        """Stored state broke the start-up: drop it and carry on with the shipped weights."""
+        self.keeper.forget_all()
+        self.lab.reset()
         self.lab.examples = []
-        self.storage.remove(SAVED_EXAMPLES)
-        self.examples.show(0)
-        self.messages.set_status("Your digits are forgotten (the weights in use keep what they learned).")
-        self.refresh_controls()
+        self.examples.show([])
+        self.messages.show_error(
+            f"What this browser had saved could not be used ({type(error).__name__}: {str(error)[:120]}); "
+            "it was dropped and the shipped weights are in use.",
+            near="keep",
+        )
+        self.show_weights()

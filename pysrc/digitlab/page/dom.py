@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import js
 from pyodide.ffi import JsException, create_proxy, to_js
 from pyscript import document, window
@@ -52,6 +50,10 @@ class Storage:
             return f"this browser would not save it ({exc}); it stays in use until you reload"
         return None
 
-    def remove(self, key: str) -> None:
-        with contextlib.suppress(JsException):
+    def remove(self, key: str) -> str | None:
+        """Forget; return a message if the browser refused."""
+        try:
             window.localStorage.removeItem(key)
+        except JsException as exc:
+            return f"this browser would not forget the saved copy ({exc})"
+        return None

@@ -8,54 +8,66 @@ from ..config import ConfigError, TrainConfig, parse_config
 from ..lab import TEACH_CONFIG
 from ..model import Progress, TrainingDiverged
 from .controller import Controller
+from .digits import Digits
 from .views import Form
 
 HEARTBEAT = 0.03  # seconds of mini-batch work between two chances for the page to paint
 
 
 class Runner:
-    """Starts runs (Train, teach) and drives them; the Controller shows what comes of them."""
+    """Starts runs (Train, Step, Continue, teach) and drives them; the Controller shows what comes of them."""
 
-    def __init__(self, page: Controller):
+    def __init__(self, page: Controller, digits: Digits):
         self.page = page
+        self.digits = digits
         self.form = Form()
         self.cancel_requested = False
+        self.before = 0.0  # test accuracy before the teaching run under way
+        self.near = "lab"  # the panel whose status line reports the run under way
 
     def on_cancel(self, _event) -> None:
         if self.page.training:
             self.cancel_requested = True
 
-    async def train(self) -> None:
-        if self.page.training:
+    async def train(self, mode: str = "train") -> None:
+        """Train from zeros ("train"), or from the weights in use for one ("step") or all iterations ("continue")."""
+        page = self.page
+        if page.training:
             return
+        page.messages.clear_error()
         try:
             config = parse_config(self.form.values())
         except ConfigError as exc:
             self.form.mark_invalid(exc.fields)
-            self.page.messages.show_error(f"Cannot train: {exc}")
+            page.messages.show_error(f"Cannot train: {exc}")
             return
         self.form.mark_invalid(())
-        self.page.messages.set_status("Preparing the data…")
-        await self.run(lambda: self.page.lab.training_run(config, heartbeat=HEARTBEAT), config, "browser")
+        if mode == "step":
+            config = TrainConfig(**{**config.as_dict(), "iterations": 1})
+        start = None if mode == "train" else page.lab.weights
+        page.messages.set_status("Preparing the data…")
+        await self.run(lambda: page.lab.training_run(config, heartbeat=HEARTBEAT, start=start), config, "browser")
 
     async def teach(self, label: int) -> None:
         page = self.page
         if page.training or page.reading is None:
             return
+        page.messages.clear_error()
         try:
             page.lab.add_example(page.reading.stages.image, label)
         except ValueError as exc:
-            page.messages.show_error(str(exc))
+            page.messages.show_error(str(exc), near="teach")
             return
-        page.save_examples()
-        page.messages.set_status(f"Learning your {label}…")
-        await self.run(page.lab.teaching_run, TEACH_CONFIG, "taught")
+        self.digits.save()
+        self.before = page.lab.test_report().accuracy
+        page.messages.set_status(f"Learning your {label}…", "teach")
+        await self.run(page.lab.teaching_run, TEACH_CONFIG, "taught", label=label)
 
-    async def run(self, make_run, config: TrainConfig, how: str) -> None:
+    async def run(self, make_run, config: TrainConfig, how: str, label: int | None = None) -> None:
         """Drive a training generator to its end, a cancel, or a divergence; then adopt or roll back."""
         page, previous = self.page, self.page.lab.weights
         page.training, self.cancel_requested = True, False
-        page.messages.clear_error()
+        self.near = "lab" if label is None else "teach"
         page.refresh_controls()
         page.training_view.begin()
         last = None
@@ -64,16 +76,20 @@ class Runner:
             last = await self.drive(make_run())
         except TrainingDiverged as exc:
             page.lab.use(previous)
+            page.training_view.diverged(exc.iteration, exc.loss)
             page.messages.show_error(f"{exc}. Training stopped; the previous weights are back in use.")
-            page.messages.set_status("Diverged: previous weights restored.")
             page.training_view.show_weights(previous.w)
         else:
             page.training_view.draw_curves()
-            self.finish(last, config, how)
+            if label is None:
+                self.finish(last, config, how)
+            else:
+                self.finish_teaching(last, label)
         finally:
             page.training = False
             page.training_view.end(how, last)
             page.refresh_controls()
+            page.controls.train.focus()
 
     async def drive(self, run) -> Progress | None:
         """Step through a run, showing each iteration and yielding to the browser in between."""
@@ -84,7 +100,8 @@ class Runner:
                 self.page.training_view.show_progress(last)
                 self.page.messages.set_status(
                     f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
-                    f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%"
+                    f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%",
+                    self.near,
                 )
             await asyncio.sleep(0)  # let the page paint and take input
             if self.cancel_requested:
@@ -102,10 +119,18 @@ class Runner:
         accuracy = f"test accuracy {last.test_accuracy * 100:.2f}%"
         if self.cancel_requested:
             page.messages.set_status(f"Cancelled: using the weights after {done}.")
-        elif how == "taught":
-            steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
-            wrong = "" if page.lab.examples_right(last.w, last.b) else " (some of them are still read wrong)"
-            page.messages.set_status(f"Learned from your digits in {steps}{wrong}; {accuracy}.")
         else:
             page.messages.set_status(f"Trained: {done}; {accuracy}.")
+        page.weights_changed()
+
+    def finish_teaching(self, last: Progress, label: int) -> None:
+        page = self.page
+        if last.iteration == 0:
+            page.messages.set_status(f"Already read as a {label}; kept as an example for later training.", "teach")
+            return
+        page.lab.adopt(last, TEACH_CONFIG, "taught")
+        steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
+        wrong = "" if page.lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
+        change = f"test accuracy {self.before * 100:.2f}% → {last.test_accuracy * 100:.2f}%"
+        page.messages.set_status(f"Learned your {label} in {steps}{wrong}; {change}.", "teach")
         page.weights_changed()

@@ -25,22 +25,30 @@ def clear_canvas(canvas) -> None:
 
 
 class Messages:
-    """The error box (role=alert) and the training status line."""
+    """The error box (role=alert), moved next to the control it is about, and a status line per panel."""
 
     def __init__(self):
         self.error = element("error")
-        self.status = element("train-status")
+        self.slots = {slot.dataset.slot: slot for slot in document.querySelectorAll("[data-slot]")}
+        self.statuses = {
+            "lab": element("train-status"),
+            "teach": element("teach-status"),
+            "keep": element("keep-status"),
+        }
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, near: str = "lab") -> None:
+        self.statuses[near].textContent = ""  # a stale "done" beside an error misleads
+        self.slots[near].append(self.error)
         self.error.textContent = message
         self.error.hidden = False
+        self.error.scrollIntoView(js_object({"block": "nearest"}))
 
     def clear_error(self) -> None:
         self.error.hidden = True
         self.error.textContent = ""
 
-    def set_status(self, message: str) -> None:
-        self.status.textContent = message
+    def set_status(self, message: str, near: str = "lab") -> None:
+        self.statuses[near].textContent = message
 
 
 class Verdict:
@@ -91,22 +99,38 @@ class Sample:
 
 
 class Eyes:
-    """Section 3: the crop, the 20x20 fit and the 28x28 input."""
+    """Section 3: the crop, the 20x20 fit and the 28x28 input, each drawn at its own aspect ratio."""
+
+    SHOWN = 84  # CSS pixels for the longer side of each preview; 3 per input pixel
 
     def __init__(self, pad):
         self.pad = pad
         self.crop, self.scaled, self.input = (element(testid) for testid in STAGE_CANVASES)
+        self.fit_box = element("fit-box")
 
     def show(self, stages: Stages) -> None:
         # The crop is the pad's own pixels: let the canvas copy them rather than convert ~40k in Python.
         left, top, right, bottom = stages.box
         window.digitlab.copyRegion(self.pad, self.crop, left, top, right - left, bottom - top)
+        self.size(self.crop, *stages.crop_size)
         put_pixels(self.scaled, gray_rgba(stages.scaled), *stages.scaled_size)
+        self.size(self.scaled, *stages.scaled_size)
         put_pixels(self.input, gray_rgba(stages.image), 28, 28)
+        unit = self.SHOWN / 28
+        (x, y), (w, h) = stages.offset, stages.scaled_size
+        box = self.fit_box.style
+        box.left, box.top, box.width, box.height = (f"{v * unit:.1f}px" for v in (x, y, w, h))
+        self.fit_box.hidden = False
+
+    def size(self, canvas, width: int, height: int) -> None:
+        longer = max(width, height)
+        canvas.style.width = f"{self.SHOWN * width / longer:.1f}px"
+        canvas.style.height = f"{self.SHOWN * height / longer:.1f}px"
 
     def clear(self) -> None:
         for canvas in (self.crop, self.scaled, self.input):
             clear_canvas(canvas)
+        self.fit_box.hidden = True
 
 
 class Why:
@@ -148,10 +172,11 @@ class Controls:
 
     def __init__(self):
         self.always = [element(t) for t in ("clear", "undo", "sample", "export-weights")]
-        self.idle_only = [element(t) for t in ("train", "reset", "import-weights")]
+        self.idle_only = [element(t) for t in ("train", "step", "continue", "reset", "import-weights")]
         self.teach = [element("teach-0"), element("teach-1")]
         self.cancel = element("cancel")
         self.forget = element("clear-examples")
+        self.train = element("train")
 
     def update(self, training: bool, can_teach: bool, has_examples: bool) -> None:
         for button in self.always:
@@ -192,13 +217,29 @@ class Counts:
 
 
 class Examples:
-    """The number of the user's own digits, next to the teach buttons."""
+    """The user's own digits beside the teach buttons: how many, and each as a removable thumbnail."""
 
     def __init__(self):
         self.count = element("example-count")
+        self.thumbnails = element("your-digits")
 
-    def show(self, count: int) -> None:
-        self.count.textContent = str(count)
+    def show(self, examples) -> None:
+        self.count.textContent = str(len(examples))
+        self.thumbnails.replaceChildren()
+        for index, example in enumerate(examples):
+            figure = document.createElement("figure")
+            canvas = document.createElement("canvas")
+            put_pixels(canvas, ink_rgba(example.pixels), 28, 28)
+            remove = document.createElement("button")
+            remove.type = "button"
+            remove.className = "remove"
+            remove.dataset.index = str(index)
+            remove.textContent = "×"
+            remove.setAttribute("aria-label", f"Forget your digit {index + 1} (taught as a {example.label})")
+            caption = document.createElement("figcaption")
+            caption.textContent = f"a {example.label}"
+            figure.append(canvas, caption, remove)
+            self.thumbnails.append(figure)
 
 
 class Source:
@@ -217,10 +258,9 @@ class Training:
         self.progress = element("progress")
         self.weight_map = element("weight-map")
         self.weight_scale = element("weight-scale")
-        self.loss_chart = element("loss-chart")
-        self.accuracy_chart = element("accuracy-chart")
+        self.charts = (element("loss-chart"), element("accuracy-chart"))
         self.body = document.body
-        self.curves: Curves | None = None
+        self.curves = Curves()
         self.drawn_at = 0.0
 
     def begin(self) -> None:
@@ -236,10 +276,14 @@ class Training:
             self.show_weights(progress.w)
             self.draw_curves()
 
+    def diverged(self, iteration: int, loss: float) -> None:
+        self.curves.diverged = (iteration, loss)
+        self.draw_curves()
+
     def draw_curves(self) -> None:
-        if self.curves and self.curves.loss:
+        if self.curves.loss:
             self.drawn_at = time.perf_counter()
-            self.curves.draw(self.loss_chart, self.accuracy_chart)
+            self.curves.draw(*self.charts)
 
     def show_weights(self, w) -> None:
         rgba, scale = diverging_rgba(w)
@@ -257,31 +301,50 @@ class Training:
 
 
 class Curves:
-    """Loss and accuracy of one run, train and test."""
+    """Loss (log scale) and accuracy of one run, train and test, over the iterations actually run."""
 
     def __init__(self):
         self.loss, self.test_loss, self.accuracy, self.test_accuracy = [], [], [], []
-        self.iterations = 1
+        self.diverged: tuple[int, float] | None = None
 
     def add(self, progress: Progress) -> None:
-        self.iterations = progress.iterations
         self.loss.append(progress.loss)
         self.test_loss.append(progress.test_loss)
         self.accuracy.append(progress.train_accuracy)
         self.test_accuracy.append(progress.test_accuracy)
 
     def draw(self, loss_chart, accuracy_chart) -> None:
-        top = max(max(self.loss), max(self.test_loss), 0.1)
-        self._chart(loss_chart, self.loss, self.test_loss, 0, top)
+        run = len(self.loss) - 1
+        losses = self.loss + self.test_loss + ([self.diverged[1]] if self.diverged else [])
+        low, high = max(min(losses) * 0.8, 1e-6), max(max(losses) * 1.25, 1e-5)
+        marker = None
+        if self.diverged:
+            iteration, loss = self.diverged
+            marker = {"x": iteration, "y": min(loss, high) if loss == loss else high, "label": "diverged"}
+            run = iteration
+        self._chart(loss_chart, self.loss, self.test_loss, low, high, run, log=True, marker=marker)
         low = min(min(self.accuracy), min(self.test_accuracy), 0.9)
-        self._chart(accuracy_chart, self.accuracy, self.test_accuracy, low, 1)
+        self._chart(accuracy_chart, self.accuracy, self.test_accuracy, low, 1, run)
+        loss_chart.setAttribute("aria-label", self.summary("Cross-entropy loss", self.loss, self.test_loss, run))
+        accuracy_chart.setAttribute("aria-label", self.summary("Accuracy", self.accuracy, self.test_accuracy, run))
 
-    def _chart(self, canvas, train: list, test: list, low: float, high: float) -> None:
+    def summary(self, what: str, train: list, test: list, run: int) -> str:
+        text = (
+            f"{what} over {run} iteration{'' if run == 1 else 's'}: train {train[0]:.4g} to {train[-1]:.4g}, "
+            f"test {test[0]:.4g} to {test[-1]:.4g}."
+        )
+        if self.diverged and what.endswith("loss"):
+            text += f" Diverged at iteration {self.diverged[0]} (loss {self.diverged[1]:.4g})."
+        return text
+
+    def _chart(self, canvas, train, test, low, high, run, log=False, marker=None) -> None:
         series = [
             {"name": "train", "colour": "--train", "values": train},
             {"name": "test", "colour": "--test", "values": test},
         ]
-        chart = {"series": series, "yMin": low, "yMax": high, "xMax": self.iterations}
+        title = "loss (log scale)" if log else "accuracy"
+        chart = {"series": series, "yMin": low, "yMax": high, "xMax": max(run, 1), "log": log}
+        chart |= {"xTitle": "iteration", "yTitle": title, "marker": marker}
         window.digitlab.lineChart(canvas, js_object(chart))
 
 
