@@ -197,8 +197,20 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(QuietHandler, directory=str(directory))
+class CachedHandler(QuietHandler):
+    """Adds Cache-Control: max-age, as GitHub Pages does (max_age is set per server)."""
+
+    max_age = 600
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", f"max-age={self.max_age}")
+        super().end_headers()
+
+
+def make_server(directory: Path, port: int = 0, max_age: int | None = None) -> http.server.ThreadingHTTPServer:
+    """A static server for `directory`; with max_age, responses say Cache-Control: max-age=<max_age>."""
+    handler_class = QuietHandler if max_age is None else type("Cached", (CachedHandler,), {"max_age": max_age})
+    handler = functools.partial(handler_class, directory=str(directory))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 

@@ -26,9 +26,10 @@ READY = 'body[data-ready="true"]'
 TIMEOUT_MS = 180_000
 
 
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve `directory` the way `build.py serve` does, at a free port in a daemon thread; returns (server, URL)."""
-    server = make_server(directory)
+def serve(directory: Path, max_age: int | None = None) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve `directory` the way `build.py serve` does (or with Cache-Control: max-age, as GitHub Pages does),
+    at a free port in a daemon thread; returns (server, URL)."""
+    server = make_server(directory, max_age=max_age)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 

@@ -1,11 +1,25 @@
 """The deployed site: offline after one visit, a strict CSP, nothing off-origin, a sub-path, installable."""
 
 import json
+import shutil
 
 import pytest
 from conftest import Watch, open_page
 
-from browser import DIST, READY, ellipse_points, line_points, new_context, serve, stroke, verdict, wait_ready
+from browser import (
+    DIST,
+    READY,
+    ROOT,
+    active,
+    ellipse_points,
+    line_points,
+    new_context,
+    serve,
+    stroke,
+    train,
+    verdict,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -66,3 +80,71 @@ def test_the_app_works_under_a_sub_path(browser, tmp_path):
     context.close()
     server.shutdown()
     watch.check()
+
+
+def test_two_deployments_on_one_origin_keep_their_own_caches_and_storage(browser, tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).symlink_to(DIST)
+    server, base = serve(tmp_path)
+    context = new_context(browser, service_workers="allow")
+    pages = {}
+    for name in ("a", "b"):
+        pages[name] = page = context.new_page()
+        page.goto(f"{base}{name}/")
+        wait_ready(page)
+        page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')
+        if name == "a":
+            train(page, iterations=2)
+    assert "shipped" in active(pages["b"])  # what /a/ trained stays in /a/
+    names = pages["b"].evaluate("caches.keys()")
+    assert sorted(n.split(":", 1)[1].rsplit(":", 1)[0] for n in names) == [f"{base}a/", f"{base}b/"]
+    context.set_offline(True)
+    pages["a"].reload()
+    wait_ready(pages["a"])
+    assert "trained in this browser" in active(pages["a"])
+    context.close()
+    server.shutdown()
+
+
+def deploy(source, target, marker: str | None = None) -> str:
+    """Copy a built site to `target` (vendor linked); with a marker, a changed index.html and main.js."""
+    import build
+
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("vendor"))
+    (target / "vendor").symlink_to(source / "vendor")
+    if marker:
+        index = target / "index.html"
+        index.write_text(index.read_text().replace("<title>digitlab", f"<title>digitlab {marker}"))
+        main = target / "js" / "main.js"
+        main.write_text(main.read_text() + f"\n// {marker}\n")
+    shutil.copy2(ROOT / "site" / "sw.js", target / "sw.js")
+    return build.write_service_worker(target)
+
+
+def test_a_new_deploy_under_max_age_is_offered_and_then_served_whole(browser, tmp_path):
+    """GitHub Pages says max-age=600: the new version must still precache its own files, not the old ones."""
+    site = tmp_path / "site"
+    first = deploy(DIST, site)
+    server, base = serve(site, max_age=600)
+    context = new_context(browser, service_workers="allow")
+    page = context.new_page()
+    page.goto(base)
+    wait_ready(page)
+    page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')
+    assert page.locator('[data-testid="update-ready"]').is_hidden()
+    second = deploy(DIST, site, marker="B")
+    assert second != first
+    page.reload()
+    wait_ready(page)
+    assert "digitlab B" not in page.title()  # the open version stays until the user says so
+    page.wait_for_selector('[data-testid="update-ready"]:not([hidden])')
+    with page.expect_navigation():
+        page.click('[data-testid="update-ready"]')
+    wait_ready(page)
+    assert page.title().startswith("digitlab B")
+    assert page.evaluate("fetch('js/main.js').then(r => r.text())").endswith("// B\n")
+    assert page.evaluate("caches.keys()") == [f"digitlab:{base}:{second}"]
+    context.close()
+    server.shutdown()

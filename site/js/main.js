@@ -19,12 +19,33 @@ addEventListener("py:ready", () => {
 });
 
 // Offline after the first visit: once the service worker is active, every file is in its cache.
+// A new deploy installs beside the running one and waits; the page offers to reload into it.
 if ("serviceWorker" in navigator) {
+  const offerUpdate = (worker) => {
+    const button = byTestId("update-ready");
+    button.hidden = false;
+    button.onclick = () => worker.postMessage("skip-waiting");
+  };
   navigator.serviceWorker
     .register("./sw.js")
-    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+      registration.addEventListener("updatefound", () => {
+        const worker = registration.installing;
+        worker.addEventListener("statechange", () => {
+          if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+        });
+      });
+      return navigator.serviceWorker.ready;
+    })
     .then(() => {
       byTestId("offline-badge").hidden = false;
     })
     .catch(() => {}); // no service worker (blocked, private mode, file://): the app works online as before
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading || byTestId("update-ready").hidden) return; // first install: nothing to reload
+    reloading = true;
+    location.reload();
+  });
 }
