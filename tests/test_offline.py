@@ -57,8 +57,11 @@ def test_strict_csp_local_runtime_and_an_installable_manifest(make_page, watch):
     for icon in manifest["icons"]:
         assert page.evaluate("(src) => fetch(src).then(r => r.status)", icon["src"]) == 200, icon["src"]
     policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
-    assert "default-src 'self'" in policy and "connect-src 'self'" in policy
-    assert "http" not in policy and "*" not in policy  # no remote source of any kind
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'" and directives["connect-src"] == "'self'"
+    assert directives["style-src"] == "'self'" and directives["img-src"] == "'self'"
+    for loose in ("'unsafe-inline'", "blob:", "data:", "http", "*"):
+        assert loose not in policy  # no inline styles, no blob or data URLs, no remote source of any kind
     outcome = page.evaluate(
         """() => fetch('https://example.com/x.js').then(() => 'fetched', e => 'refused: ' + e.name)"""
     )
