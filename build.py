@@ -6,6 +6,7 @@ python3 build.py train    train weights/mnist01.json with pysrc under CPython
 python3 build.py build    assemble the self-contained site in dist/
 python3 build.py serve    build, then serve dist/ on http://127.0.0.1:8000
 python3 build.py test     install what the tests need (.venv, npm, Chromium), build, run pytest
+                          (--cpython: only the CPython half, no Chromium; other arguments go to pytest)
 python3 build.py bench    measure boot, training, prediction and size; print a table
 """
 
@@ -268,11 +269,11 @@ def ensure_chromium(python: Path) -> str:
     return ""
 
 
-def prepare_test_tools() -> tuple[Path, dict]:
-    """Everything tests and benchmarks need: .venv, node_modules, a Chromium, a fresh dist/."""
+def prepare_test_tools(browser: bool = True) -> tuple[Path, dict]:
+    """Everything tests and benchmarks need: .venv, node_modules, a Chromium (unless not wanted), a fresh dist/."""
     python = ensure_venv()
     ensure_node_modules()
-    chromium = ensure_chromium(python)
+    chromium = ensure_chromium(python) if browser else ""
     cmd_build()
     return python, {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": os.pathsep.join([str(PYSRC), str(ROOT)])}
 
@@ -282,13 +283,17 @@ BROWSER_MINUTES = "about 2 minutes"
 
 def cmd_test(args) -> None:
     """Two passes so the fast half reports first: CPython tests, then the browser tests."""
+    cpython_only = args.pytest_args[:1] == ["--cpython"]  # e.g. the Pages workflow: no Chromium needed
+    extra_args = args.pytest_args[1:] if cpython_only else args.pytest_args
     print("== 1/3 test tools: .venv, npm packages, Chromium, a fresh dist/ (reused when already there)", flush=True)
-    python, env = prepare_test_tools()
+    python, env = prepare_test_tools(browser=not cpython_only)
 
     def pytest(*extra) -> int:
-        return subprocess.run([str(python), "-m", "pytest", *extra, *args.pytest_args], cwd=ROOT, env=env).returncode
+        return subprocess.run([str(python), "-m", "pytest", *extra, *extra_args], cwd=ROOT, env=env).returncode
 
-    if args.pytest_args:  # the caller chose what to run
+    if cpython_only:
+        sys.exit(pytest("-m", "not browser"))
+    if extra_args:  # the caller chose what to run
         sys.exit(pytest())
     print("== 2/3 CPython tests: the math, data, CLI, preprocessing (under a minute)", flush=True)
     fast = pytest("-m", "not browser")

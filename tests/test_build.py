@@ -1,5 +1,6 @@
 """build.py's products without a browser: the service worker's versioning, the Pages workflow, `serve`."""
 
+import re
 import shutil
 import socket
 import subprocess
@@ -43,6 +44,19 @@ def test_pages_workflow_passes_actionlint_and_builds_with_build_py():
     text = workflow.read_text()
     for needed in ("actions/upload-pages-artifact", "actions/deploy-pages", "python3 build.py build", "path: dist"):
         assert needed in text
+
+
+def test_pages_workflow_is_least_privilege_pinned_and_tested_before_deploying():
+    text = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    uses = re.findall(r"uses: (\S+)", text)
+    assert uses and all(re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", u) for u in uses), uses
+    assert "permissions: {}" in text
+    build, deploy = text.split("\n  deploy:\n")
+    assert "write" not in build and "persist-credentials: false" in build
+    assert "pages: write" in deploy and "id-token: write" in deploy
+    assert build.index("build.py test --cpython") < build.index("upload-pages-artifact")
+    assert text.count("timeout-minutes:") == 2
+    assert int(re.search(r"node-version: (\d+)", text).group(1)) >= 22
 
 
 def test_actionlint_does_catch_a_broken_workflow(tmp_path):
