@@ -188,3 +188,38 @@ def test_resizing_the_window_mid_stroke(pad):
     clear(pad)
     stroke(pad, line_points(0.5, 0.15, 0.5, 0.85))
     assert verdict(pad)[0] == "1"
+
+
+def css_size(page, testid: str) -> tuple[float, float, int, int]:
+    return page.evaluate(
+        """(id) => { const c = document.querySelector(`[data-testid="${id}"]`); const r = c.getBoundingClientRect();
+                     return [r.width, r.height, c.width, c.height]; }""",
+        testid,
+    )
+
+
+def test_previews_keep_their_aspect_and_the_fit_box_is_outlined(pad):
+    stroke(pad, line_points(0.5, 0.1, 0.52, 0.9))  # tall and thin
+    for testid in ("stage-crop", "stage-scaled"):
+        width, height, pixels_wide, pixels_high = css_size(pad, testid)
+        assert pixels_high > 3 * pixels_wide
+        assert width / height == pytest.approx(pixels_wide / pixels_high, rel=0.05)
+    box = pad.locator('[data-testid="fit-box"]')
+    assert box.is_visible()
+    frame, inner = pad.locator('[data-testid="model-input"]').bounding_box(), box.bounding_box()
+    assert inner["height"] == pytest.approx(frame["height"] * 20 / 28, abs=2)
+    assert frame["x"] <= inner["x"] and inner["x"] + inner["width"] <= frame["x"] + frame["width"] + 1
+
+
+def test_undo_after_drawing_on_a_real_digit_goes_back_to_it(pad):
+    before = verdicts(pad)
+    pad.click('[data-testid="sample"]')
+    pad.wait_for_function(f"performance.getEntriesByName('stroke-to-verdict').length > {before}")
+    label = pad.locator('[data-testid="sample-label"]').inner_text()
+    stroke(pad, line_points(0.1, 0.1, 0.3, 0.3))
+    assert pad.locator('[data-testid="sample-label"]').is_hidden()
+    before = verdicts(pad)
+    pad.click('[data-testid="undo"]')
+    pad.wait_for_function(f"performance.getEntriesByName('stroke-to-verdict').length > {before}")
+    assert pad.locator('[data-testid="sample-label"]').inner_text() == label
+    assert verdict(pad)[0] in ("0", "1")

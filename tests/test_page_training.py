@@ -121,6 +121,8 @@ def test_threshold_changes_the_confusion_matrix_and_the_gallery_lists_exactly_th
     shipped = json.loads(SHIPPED.read_text())
     p1 = probabilities(designs[1], shipped["w"], shipped["b"])
     expected = [i for i, (p, y) in enumerate(zip(p1, designs[1].labels)) if (p >= 0.99) != (y == 1)]
+    if app.locator('[data-testid="show-all-mistakes"]').count():
+        app.click('[data-testid="show-all-mistakes"]')
     shown = app.eval_on_selector_all('[data-testid="misclassified"] figure', "fs => fs.map(f => +f.dataset.index)")
     assert shown == expected and len(expected) > 0
     assert int(strict[2]) == sum(1 for i in expected if designs[1].labels[i] == 1)
@@ -183,3 +185,55 @@ def test_the_code_panel_shows_the_reference_first_then_the_fast_code(app):
     assert source.index("def gradient(w: Vector, b: float, X") < source.index("class LogisticLoss")
     for name in ("def step(", "def gradient_step", "def train("):
         assert name in source
+
+
+def test_step_and_continue_go_on_from_the_weights_in_use_and_focus_returns_to_train(app, designs):
+    shipped = json.loads(SHIPPED.read_text())
+    before = runs(app)
+    app.click('[data-testid="step"]')
+    app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+    assert app.evaluate("document.activeElement.dataset.testid") == "train"
+    stepped = export(app)
+    one_step = fit(designs[0], None, TrainConfig(iterations=1), w=shipped["w"], b=shipped["b"])
+    assert max(abs(a - b) for a, b in zip(stepped["w"], one_step.w)) < 1e-9
+    app.fill('[data-testid="iterations"]', "2")
+    before = runs(app)
+    app.click('[data-testid="continue"]')
+    app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+    continued = fit(designs[0], None, TrainConfig(iterations=2), w=one_step.w, b=one_step.b)
+    assert max(abs(a - b) for a, b in zip(export(app)["w"], continued.w)) < 1e-9
+
+
+def chart_summary(page, testid="loss-chart") -> str:
+    return page.get_attribute(f'[data-testid="{testid}"]', "aria-label")
+
+
+def label_ink(page, testid: str, left: int, right: int) -> int:
+    """Dark pixels in the y-label band between x = left and right (CSS pixels), below the axis title."""
+    return page.evaluate(
+        """([id, left, right]) => {
+        const c = document.querySelector(`[data-testid="${id}"]`);
+        const dpr = c.width / c.clientWidth;
+        const d = c.getContext('2d').getImageData(left * dpr, 16 * dpr, (right - left) * dpr, c.height - 46 * dpr).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 128) n++;
+        return n;
+    }""",
+        [testid, left, right],
+    )
+
+
+def test_charts_label_the_true_range_scale_to_the_run_and_mark_divergence(app):
+    train(app, iterations=4)
+    # Labels start at x = 4 (left-aligned): their right part is inked (a centred label would be cut off).
+    assert label_ink(app, "loss-chart", 18, 30) > 20 and label_ink(app, "accuracy-chart", 18, 30) > 20
+    assert "over 4 iterations" in chart_summary(app)
+    app.fill('[data-testid="iterations"]', "5000")
+    app.click('[data-testid="train"]')
+    app.wait_for_function(f"{RUNNING} && document.querySelector('[data-testid=progress]').value >= 3", polling=50)
+    app.click('[data-testid="cancel"]')
+    app.wait_for_selector(TRAINING_DONE)
+    run = int(record(app)["iterations"])
+    assert f"over {run} iterations" in chart_summary(app)  # not "over 5000"
+    train(app, lr="1000000", iterations=20)
+    assert "Diverged at iteration 1" in chart_summary(app)

@@ -232,3 +232,37 @@ def test_an_import_racing_a_train_click_does_not_land_mid_run(app):
     assert "training started meanwhile" in error_text(app)
     assert "trained in this browser" in active(app)
     assert export(app)["w"] != [0.01] * 784
+
+
+def test_the_gallery_shows_24_then_all_and_a_click_puts_a_digit_on_the_pad(app, tmp_path):
+    always_one = tmp_path / "always-one.json"
+    always_one.write_text(weights_json([0.0] * 784, 0.5))  # every test 0 is a mistake
+    import_file(app, always_one)
+    app.wait_for_function("document.querySelector('[data-testid=misclassified]').dataset.count === '200'")
+    gallery = app.locator('[data-testid="misclassified"] figure')
+    assert gallery.count() == 24
+    assert app.locator('[data-testid="misclassified"] figcaption').first.inner_text() == "is 0, p(1)=0.622"
+    app.click('[data-testid="show-all-mistakes"]')
+    assert gallery.count() == 200
+    index = gallery.nth(5).get_attribute("data-index")
+    gallery.nth(5).locator("button").click()
+    app.wait_for_function("!document.querySelector('[data-testid=sample-label]').hidden")
+    assert f"Test image #{index}: its true label is 0." == app.locator('[data-testid="sample-label"]').inner_text()
+    assert verdict(app)[0] == "1"  # these weights read everything as a 1
+
+
+def test_a_digit_taught_in_one_tab_is_not_lost_by_another(make_page, site_url):
+    first = make_page()
+    second = first.context.new_page()
+    second.goto(site_url)
+    second.wait_for_selector(READY)
+    for page, points in ((first, line_points(0.5, 0.15, 0.5, 0.85)), (first, line_points(0.6, 0.15, 0.4, 0.85))):
+        clear(page)
+        stroke(page, points)
+        teach(page, 1)
+    clear(second)
+    stroke(second, line_points(0.4, 0.15, 0.6, 0.85))
+    teach(second, 1)
+    stored = json.loads(first.evaluate("localStorage.getItem('digitlab:/:examples')"))
+    assert len(stored) == 3
+    first.wait_for_function("document.querySelector('[data-testid=example-count]').textContent === '3'")

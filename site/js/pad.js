@@ -6,6 +6,7 @@ export function createPad(canvas) {
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   let strokes = [];
   let current = null;
+  let base = null; // a real MNIST digit put on the pad: strokes draw over it, Undo goes back to it
 
   function style() {
     ctx.lineCap = "round";
@@ -44,13 +45,18 @@ export function createPad(canvas) {
 
   function redraw() {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (base) {
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(base.image, 0, 0, canvas.width, canvas.height);
+    }
     strokes.forEach(drawStroke);
   }
 
   // Every change of the drawing ends in one "stroke-end" event, timed from here to the verdict.
-  // Its detail says whether the pad shows a real MNIST test image, and which.
-  function emit(sample = null) {
+  // Its detail says whether the pad shows exactly a real MNIST test image, and which.
+  function emit() {
     performance.mark("stroke-end");
+    const sample = base && strokes.length === 0 ? base.sample : null;
     canvas.dispatchEvent(new CustomEvent("stroke-end", { detail: { sample: !!sample, ...sample } }));
   }
 
@@ -84,6 +90,7 @@ export function createPad(canvas) {
     clear() {
       strokes = [];
       current = null;
+      base = null;
       redraw();
       emit();
     },
@@ -98,12 +105,11 @@ export function createPad(canvas) {
       strokes = [];
       const small = new ImageData(28, 28);
       for (let i = 0; i < 784; i++) small.data[i * 4 + 3] = pixels[i];
-      const scratch = new OffscreenCanvas(28, 28);
-      scratch.getContext("2d").putImageData(small, 0, 0);
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      ctx.imageSmoothingEnabled = true;
-      ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
-      emit(sample);
+      const image = new OffscreenCanvas(28, 28);
+      image.getContext("2d").putImageData(small, 0, 0);
+      base = { image, sample: { index: sample.index, label: sample.label } };
+      redraw();
+      emit();
     },
   };
 }

@@ -38,6 +38,7 @@ def wire(page: Controller, runner: Runner, digits: Digits) -> None:
     page.on("cancel", "click", runner.on_cancel)
     page.on("reset", "click", page.on_reset)
     page.on("threshold", "input", page.show_judgement)
+    page.on("misclassified", "click", page.on_gallery)
     page.on("export-weights", "click", page.on_export)
     page.on("import-weights", "change", lambda event: start(page.import_weights(event)))
     for h in HYPERPARAMETERS:
@@ -55,15 +56,41 @@ async def start() -> None:
     Counts().show(bundle.train.n, bundle.test.n)
     page.verdict.show_nothing("Draw a 0 or a 1 in the box.")
     try:  # nothing a browser kept may stop the page: on any surprise, drop it and use the shipped weights
-        page.restore()
+        restore(page)
         page.show_weights()
     except Exception as exc:  # noqa: BLE001 - deliberately broad: this is the last line of defence
-        page.fall_back(exc)
+        fall_back(page, exc)
     page.refresh_controls()
     document.body.dataset.ready = "true"
     status.textContent = "Ready: draw a digit."
     await asyncio.sleep(0)
     Source().show(source_text())
+
+
+def restore(page: Controller) -> None:
+    """Weights and digits kept from an earlier visit; anything unreadable is dropped with a note."""
+    weights, weights_note = page.keeper.load_weights()
+    page.lab.examples, examples_note = page.keeper.load_examples()
+    if weights is not None:
+        page.lab.use(weights)
+    notes = " ".join(note for note in (weights_note, examples_note) if note)
+    if notes:
+        page.messages.show_error(notes, near="keep")
+    page.examples.show(page.lab.examples)
+
+
+def fall_back(page: Controller, error: Exception) -> None:
+    """Stored state broke the start-up: drop it and carry on with the shipped weights."""
+    page.keeper.forget_all()
+    page.lab.reset()
+    page.lab.examples = []
+    page.examples.show([])
+    page.messages.show_error(
+        f"What this browser had saved could not be used ({type(error).__name__}: {str(error)[:120]}); "
+        "it was dropped and the shipped weights are in use.",
+        near="keep",
+    )
+    page.show_weights()
 
 
 def source_text() -> str:

@@ -72,8 +72,21 @@ class Controller:
         self.refresh_controls()
 
     def on_sample(self, _event) -> None:
-        index, label, pixels = self.lab.sample(self.rng)
-        window.digitlab.pad.showDigit(js_bytes(pixels), js_object({"index": index, "label": label}))
+        self.put_on_pad(self.lab.sample(self.rng)[0])
+
+    def on_gallery(self, event) -> None:
+        """A misread test digit was clicked: put it on the pad; or 'show all' was."""
+        if event.target.closest('[data-testid="show-all-mistakes"]'):
+            self.judgement.show_all = True
+            self.show_judgement()
+        elif figure := event.target.closest("figure"):
+            self.put_on_pad(int(figure.dataset.index))
+            self.pad.scrollIntoView(js_object({"block": "nearest"}))
+
+    def put_on_pad(self, index: int) -> None:
+        test = self.lab.bundle.test
+        sample = js_object({"index": index, "label": test.labels[index]})
+        window.digitlab.pad.showDigit(js_bytes(test.image_bytes(index)), sample)
 
     # ---- the weights in use
     def weights_changed(self) -> None:
@@ -85,6 +98,7 @@ class Controller:
 
     def show_weights(self) -> None:
         shipped = self.lab.weights is self.lab.shipped
+        self.judgement.show_all = False  # new weights, new mistakes: back to the first few
         self.note.show(describe(self.lab.weights, shipped, self.lab.test_report().accuracy))
         self.training_view.show_weights(self.lab.weights.w)
         self.show_judgement()
@@ -133,28 +147,3 @@ class Controller:
         ignored = f" Ignored: {', '.join(weights.ignored)}." if weights.ignored else ""
         self.messages.set_status(f"Imported weights from {file.name}.{ignored}", near="keep")
         self.weights_changed()
-
-    # ---- start-up
-    def restore(self) -> None:
-        """Weights and digits kept from an earlier visit; anything unreadable is dropped with a note."""
-        weights, weights_note = self.keeper.load_weights()
-        self.lab.examples, examples_note = self.keeper.load_examples()
-        if weights is not None:
-            self.lab.use(weights)
-        notes = " ".join(note for note in (weights_note, examples_note) if note)
-        if notes:
-            self.messages.show_error(notes, near="keep")
-        self.examples.show(self.lab.examples)
-
-    def fall_back(self, error: Exception) -> None:
-        """Stored state broke the start-up: drop it and carry on with the shipped weights."""
-        self.keeper.forget_all()
-        self.lab.reset()
-        self.lab.examples = []
-        self.examples.show([])
-        self.messages.show_error(
-            f"What this browser had saved could not be used ({type(error).__name__}: {str(error)[:120]}); "
-            "it was dropped and the shipped weights are in use.",
-            near="keep",
-        )
-        self.show_weights()

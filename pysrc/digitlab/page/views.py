@@ -14,6 +14,7 @@ from ..render import diverging_rgba, gray_rgba, ink_rgba
 from .dom import element, js_bytes, js_object
 
 STAGE_CANVASES = ("stage-crop", "stage-scaled", "model-input")
+GALLERY_FIRST = 24
 
 
 def put_pixels(canvas, rgba: bytes, width: int, height: int) -> None:
@@ -357,6 +358,7 @@ class Judgement:
         self.accuracy = element("test-accuracy")
         self.cells = {key: element(f"cm-{key}") for key in ("0-0", "0-1", "1-0", "1-1")}
         self.gallery = element("misclassified")
+        self.show_all = False
 
     def chosen_threshold(self) -> float:
         return float(self.threshold.value)
@@ -371,16 +373,29 @@ class Judgement:
         self.show_mistakes(report.mistakes, image_bytes)
 
     def show_mistakes(self, mistakes: list[tuple[int, int, float]], image_bytes) -> None:
+        """The first GALLERY_FIRST mistakes (all of them once asked), each a button that puts it on the pad."""
         self.gallery.replaceChildren()
         self.gallery.dataset.count = str(len(mistakes))
         if not mistakes:
             self.gallery.textContent = "None: every test digit is read right at this threshold."
-        for index, label, p1 in mistakes:
+        shown = mistakes if self.show_all else mistakes[:GALLERY_FIRST]
+        for index, label, p1 in shown:
             figure = document.createElement("figure")
             figure.dataset.index = str(index)
+            button = document.createElement("button")
+            button.type = "button"
+            button.className = "mistake"
+            button.setAttribute("aria-label", f"Test image {index}, a {label}, p(1) = {p1:.3f}: put it on the pad")
             canvas = document.createElement("canvas")
             put_pixels(canvas, ink_rgba(image_bytes(index)), 28, 28)
+            button.append(canvas)
             caption = document.createElement("figcaption")
-            caption.textContent = f"is {label}, p(1)={p1:.2f}"
-            figure.append(canvas, caption)
+            caption.textContent = f"is {label}, p(1)={p1:.3f}"
+            figure.append(button, caption)
             self.gallery.append(figure)
+        if len(shown) < len(mistakes):
+            more = document.createElement("button")
+            more.type = "button"
+            more.dataset.testid = "show-all-mistakes"
+            more.textContent = f"Show all {len(mistakes)}"
+            self.gallery.append(more)
