@@ -31,12 +31,15 @@ from browser import (
     wait_ready,
 )
 from digitlab.config import TrainConfig
-from digitlab.data import decode_bundle
+from digitlab.data import read_pair
 from digitlab.model import fit, train
 from digitlab.sparse import Design
 from oracle import bundle_arrays, full_batch_run
 
 DEFAULT = TrainConfig()
+GD = TrainConfig(method="gd", iterations=20)  # the seed's method, for the numpy comparison
+DATA = ROOT / "site" / "data"
+HARD_PAIRS = [(3, 5), (4, 9), (7, 9), (5, 8)]
 HELLO = """<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script type="module" src="../app/vendor/pyscript/core.js"></script></head>
@@ -56,16 +59,19 @@ PIPELINE = """<!doctype html>
 import json, time
 from pyscript import document
 from digitlab.config import TrainConfig
-from digitlab.data import decode_bundle
+from digitlab.data import decode_digit, pair_bundle
 from digitlab.model import train
 from digitlab.sparse import Design
 started = time.perf_counter()
-with open("data/mnist01.bin", "rb") as handle:
-    bundle = decode_bundle(handle.read())
+digits = []
+for d in (0, 1):
+    with open(f"data/digit-{d}.bin", "rb") as handle:
+        digits.append(decode_digit(handle.read()))
+bundle = pair_bundle(*digits)
 decoded = time.perf_counter()
 train_set = Design(bundle.train.pixels, bundle.train.labels)
 test_set = Design(bundle.test.pixels, bundle.test.labels)
-for progress in train(train_set, test_set, TrainConfig(iterations=100)):
+for progress in train(train_set, test_set, TrainConfig(method="gd", iterations=100)):
     if progress.test_accuracy >= 0.995:
         break
 done = time.perf_counter()
@@ -94,7 +100,8 @@ def bench_root() -> Path:
     (root / "hello" / "pyscript.json").write_text(json.dumps({"interpreter": "../app/vendor/pyodide/pyodide.mjs"}))
     (root / "pipeline").mkdir()
     (root / "pipeline" / "index.html").write_text(PIPELINE)
-    files = {"../app/pysrc.tar.gz": "./*", "../app/data/mnist01.bin": "./data/mnist01.bin"}
+    files = {"../app/pysrc.tar.gz": "./*"}
+    files |= {f"../app/data/digit-{d}.bin": f"./data/digit-{d}.bin" for d in (0, 1)}
     config = {"interpreter": "../app/vendor/pyodide/pyodide.mjs", "files": files}
     (root / "pipeline" / "pyscript.json").write_text(json.dumps(config))
     return root
@@ -177,34 +184,66 @@ def bench_training_browser(browser, base: str, rounds: int) -> dict:
 
 
 def bench_training_cpython(rounds: int) -> dict:
-    blob = (ROOT / "site" / "data" / "mnist01.bin").read_bytes()
     numpy_ms, numpy_pipeline_ms, python_ms = [], [], []
     for _ in range(rounds):
-        X, y, Xt, yt = bundle_arrays(blob)
+        X, y, Xt, yt = bundle_arrays(read_pair(DATA, 0, 1)[0])
         started = time.perf_counter()
-        full_batch_run(X, y, DEFAULT.learning_rate, DEFAULT.iterations)
+        full_batch_run(X, y, GD.learning_rate, GD.iterations)
         numpy_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        X, y, Xt, yt = bundle_arrays(blob)
+        X, y, Xt, yt = bundle_arrays(read_pair(DATA, 0, 1)[0])
         _, _, numpy_iterations = full_batch_run(X, y, 1.0, 100, Xt=Xt, yt=yt, stop_at=0.995)
         numpy_pipeline_ms.append((time.perf_counter() - started) * 1000)
-        bundle = decode_bundle(blob)
+        bundle = read_pair(DATA, 0, 1)[0]
         train_set = Design(bundle.train.pixels, bundle.train.labels)
         test_set = Design(bundle.test.pixels, bundle.test.labels)
         started = time.perf_counter()
-        fit(train_set, test_set, DEFAULT)
+        fit(train_set, test_set, GD)
         python_ms.append((time.perf_counter() - started) * 1000)
     # The browser runs this very algorithm, so its curve is the same: read it here.
-    curve = [p.test_accuracy for p in train(train_set, test_set, DEFAULT)]
+    curve = [p.test_accuracy for p in train(train_set, test_set, GD)]
     return {
         "numpy_default_run_ms": median(numpy_ms),
-        "numpy_ms_per_iteration": median(numpy_ms) / DEFAULT.iterations,
+        "numpy_ms_per_iteration": median(numpy_ms) / GD.iterations,
         "numpy_pipeline_ms": median(numpy_pipeline_ms),
         "numpy_pipeline_iterations": numpy_iterations,
         "cpython_pure_default_run_ms": median(python_ms),
-        "cpython_pure_ms_per_iteration": median(python_ms) / DEFAULT.iterations,
+        "cpython_pure_ms_per_iteration": median(python_ms) / GD.iterations,
         "iterations_to_99_5": next((i for i, a in enumerate(curve) if a >= 0.995), None),
     }
+
+
+SWITCH = """([a, b]) => new Promise((resolve) => {
+  const started = performance.now();
+  const seen = new MutationObserver(() => {
+    if (document.body.dataset.pair === `${a}-${b}` && document.body.dataset.ready === "true") {
+      seen.disconnect();
+      resolve(performance.now() - started);
+    }
+  });
+  seen.observe(document.body, {attributes: true});
+  const [first, second] = [...document.querySelectorAll('[data-testid=digit-a], [data-testid=digit-b]')];
+  first.value = String(a);
+  second.value = String(b);
+  second.dispatchEvent(new Event('change'));
+})"""
+
+
+def bench_pairs(browser, base: str) -> dict:
+    """For each hard pair: selection to data-pair (first fetch included), the default run, our error vs sklearn's."""
+    from sklearn.linear_model import LogisticRegression
+
+    context, page = open_app(browser, base)
+    rows = {}
+    for a, b in HARD_PAIRS:
+        switch_ms = page.evaluate(SWITCH, [a, b])
+        run = page.evaluate(CLICK_TO_WEIGHTS)
+        ours = 1 - float(page.get_attribute('[data-testid="test-accuracy"]', "data-value"))
+        X, y, Xt, yt = bundle_arrays(read_pair(DATA, a, b)[0])
+        theirs = 1 - LogisticRegression(C=1.0, max_iter=2000).fit(X, y).score(Xt, yt)
+        rows[f"{a}-{b}"] = {"switch_ms": switch_ms, "train_ms": run["ms"], "error": ours, "sklearn_error": theirs}
+    context.close()
+    return rows
 
 
 def bench_prediction(browser, base: str, strokes: int) -> dict:
@@ -284,7 +323,7 @@ def main() -> None:
     parser.add_argument("--boot-rounds", type=int, default=5)
     parser.add_argument("--train-rounds", type=int, default=3)
     parser.add_argument("--strokes", type=int, default=24)
-    parser.add_argument("--only", choices=["boot", "train", "predict", "size"], help="one browser part, for profiling")
+    parser.add_argument("--only", choices=["boot", "train", "predict", "size", "pairs"], help="one browser part")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -301,6 +340,7 @@ def main() -> None:
             "train_browser": lambda: bench_training_browser(browser, base, args.train_rounds),
             "predict": lambda: bench_prediction(browser, base, args.strokes),
             "size": lambda: bench_size(browser, base),
+            "pairs": lambda: bench_pairs(browser, base),
         }
         for name, measure in parts.items():
             if args.only in (None, name.split("_")[0]):
@@ -332,12 +372,12 @@ def print_table(r: dict) -> None:
         ),
         ("train: browser ms per iteration", f"{tb['ms_per_iteration']:.1f} ms", ""),
         (
-            "train: same run, numpy under CPython",
+            "train: 20 GD iterations, numpy under CPython",
             f"{tc['numpy_default_run_ms']:.1f} ms",
             f"browser / numpy {tb['click_to_weights_median_ms'] / tc['numpy_default_run_ms']:.0f}x",
         ),
         (
-            "train: same run, pure Python under CPython",
+            "train: 20 GD iterations, pure Python under CPython",
             f"{tc['cpython_pure_default_run_ms']:.0f} ms",
             f"browser / CPython {tb['click_to_weights_median_ms'] / tc['cpython_pure_default_run_ms']:.2f}x",
         ),
@@ -375,6 +415,15 @@ def print_table(r: dict) -> None:
         ),
         ("cpython: build.py train wall time", f"{r['cpython']['build_train_s']:.2f} s", ""),
     ]
+    for name, row in r["pairs"].items():
+        rows.append(
+            (
+                f"pair {name}: default run in browser, click to weights",
+                f"{row['train_ms']:.0f} ms",
+                f"error {row['error'] * 100:.2f}% vs sklearn {row['sklearn_error'] * 100:.2f}% (target <= +0.5, 3 s)",
+            )
+        )
+        rows.append((f"pair {name}: selection to data-pair, first fetch", f"{row['switch_ms']:.0f} ms", "target 1500"))
     width = max(len(name) for name, _, _ in rows)
     print(f"\nmachine: {r['machine']['cpus']} CPUs, {r['machine']['platform']}, Chromium {r['chromium']}")
     for name, value, note in rows:

@@ -137,7 +137,8 @@ def runs(page) -> int:
 def train(page, **fields) -> None:
     """Fill the given hyperparameter fields, press Train, wait for the run to finish."""
     for name, value in fields.items():
-        page.fill(f'[data-testid="{name}"]', str(value))
+        field = f'[data-testid="{name}"]'
+        page.select_option(field, value) if name == "method" else page.fill(field, str(value))
     before = runs(page)
     page.click('[data-testid="train"]')
     page.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")

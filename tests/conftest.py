@@ -128,13 +128,18 @@ def app(shared_page):
     if page.evaluate("document.body.dataset.training") == "true":
         page.click('[data-testid="cancel"]')
         page.wait_for_selector('body[data-training="false"]')
+    if page.get_attribute("body", "data-pair") != "0-1":
+        page.select_option('[data-testid="digit-a"]', "0")
+        page.select_option('[data-testid="digit-b"]', "1")
+        page.wait_for_selector('body[data-pair="0-1"][data-ready="true"]')
     page.evaluate("localStorage.clear()")
     if "shipped" not in page.locator('[data-testid="active-weights"]').inner_text():
         page.click('[data-testid="reset"]')
     if page.locator('[data-testid="clear-examples"]').is_enabled():
         page.click('[data-testid="clear-examples"]')
     for h in HYPERPARAMETERS:
-        page.fill(f'[data-testid="{h.key}"]', f"{h.default:g}")
+        field = f'[data-testid="{h.key}"]'
+        page.select_option(field, h.default) if h.choices else page.fill(field, h.default_text)
     page.locator('[data-testid="threshold"]').fill("0.5")
     page.evaluate("document.querySelector('[data-testid=error]').hidden = true")
     clear(page)

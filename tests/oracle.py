@@ -6,7 +6,6 @@ import random
 
 import numpy as np
 
-from digitlab.data import decode_bundle
 from digitlab.model import minibatches
 
 
@@ -16,9 +15,8 @@ def as_numpy(design):
     return X, np.array(design.labels, dtype=float)
 
 
-def bundle_arrays(blob: bytes):
-    """A compressed bundle as float arrays: X train, y train, X test, y test."""
-    bundle = decode_bundle(blob)
+def bundle_arrays(bundle):
+    """A pair's bundle as float arrays: X train, y train, X test, y test."""
 
     def arrays(split):
         pixels = np.frombuffer(split.pixels, np.uint8).reshape(split.n, 784) / 255.0

@@ -30,7 +30,7 @@ def test_train_is_reproducible_and_matches_the_shipped_weights(tmp_path):
 
 
 def test_default_training_reaches_99_percent_within_30_iterations(tmp_path):
-    result = digitlab("train", "--iterations", "30", "--out", str(tmp_path / "w.json"))
+    result = digitlab("train", "--method", "gd", "--iterations", "30", "--out", str(tmp_path / "w.json"))
     accuracies = [
         float(line.split("test ")[1].split()[0]) for line in result.stdout.splitlines() if line.startswith("iter")
     ]
@@ -72,5 +72,16 @@ def test_bad_arguments_and_weights_fail_with_one_line(tmp_path):
     bad.write_text('{"w": [1], "b": 0}')
     result = digitlab("evaluate", "--weights", str(bad))
     assert result.returncode == 1 and "1 numbers" in result.stderr and "Traceback" not in result.stderr
+    result = digitlab("train", "--pair", "5-3", "--out", str(tmp_path / "x.json"))
+    assert result.returncode == 2 and "smaller first" in result.stderr
     result = digitlab("train", "--learning-rate", "0", "--out", str(tmp_path / "x.json"))
     assert result.returncode == 1 and "learning rate" in result.stderr
+
+
+def test_train_a_pair_and_evaluate_it(tmp_path):
+    out = tmp_path / "3-5.json"
+    result = digitlab("train", "--pair", "3-5", "--iterations", "5", "--quiet", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text())["digits"] == [3, 5]
+    result = digitlab("evaluate", "--weights", str(out))
+    assert result.returncode == 0 and float(result.stdout.splitlines()[1].split()[2]) > 0.9

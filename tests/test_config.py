@@ -10,12 +10,12 @@ from browser import DIST
 from digitlab.cli import build_parser
 from digitlab.config import HYPERPARAMETERS, ConfigError, TrainConfig, parse_config
 
-DEFAULT_FORM = {"lr": "1", "iterations": "20", "batch-size": "0", "l2": "0", "seed": "0"}
+DEFAULT_FORM = {"method": "lbfgs", "lr": "1", "iterations": "30", "batch-size": "0", "l2": "0.0006", "seed": "0"}
 
 
 def test_the_default_form_is_the_default_config():
     assert parse_config(DEFAULT_FORM) == TrainConfig()
-    assert {h.key: f"{h.default:g}" for h in HYPERPARAMETERS} == DEFAULT_FORM
+    assert {h.key: h.default_text for h in HYPERPARAMETERS} == DEFAULT_FORM
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,7 @@ def test_the_default_form_is_the_default_config():
         ("l2", "x", "not a number"),
         ("l2", "11", "L2 must be a number from 0 to 10"),
         ("seed", "-1", "seed"),
+        ("method", "newton", "method must be one of lbfgs, gd"),
     ],
 )
 def test_a_bad_form_value_names_its_field(field, value, message):
@@ -44,7 +45,7 @@ def test_a_bad_form_value_names_its_field(field, value, message):
 
 def test_every_bad_field_is_reported_in_one_round():
     with pytest.raises(ConfigError) as caught:
-        parse_config({"lr": "fast", "iterations": "0", "batch-size": "1", "l2": "-1", "seed": ""})
+        parse_config({"method": "lbfgs", "lr": "fast", "iterations": "0", "batch-size": "1", "l2": "-1", "seed": ""})
     assert caught.value.fields == ["lr", "iterations", "l2", "seed"]
     assert "learning rate" in caught.value.problems["lr"] and "empty" in caught.value.problems["seed"]
 
@@ -78,7 +79,8 @@ def test_the_cli_takes_its_flags_and_defaults_from_the_table():
 
 def test_the_built_page_has_one_field_per_hyperparameter_with_its_default():
     html = (DIST / "index.html").read_text()
-    fields = re.findall(r'<input data-testid="([a-z0-9-]+)" name="[^"]+" value="([^"]*)"', html)
-    assert fields == [(h.key, f"{h.default:g}") for h in HYPERPARAMETERS]
+    inputs = re.findall(r'<input data-testid="([a-z0-9-]+)" name="[^"]+" [^>]*value="([^"]*)"', html)
+    selects = re.findall(r'<select data-testid="([a-z0-9-]+)".*?<option value="([^"]+)" selected>', html)
+    assert sorted(inputs + selects) == sorted((h.key, h.default_text) for h in HYPERPARAMETERS)
     for h in HYPERPARAMETERS:
         assert escape(h.help) in html

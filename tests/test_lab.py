@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from digitlab.config import TrainConfig
-from digitlab.data import decode_bundle
+from digitlab.data import read_pair
 from digitlab.lab import TEACH_CONFIG, Lab, describe, example_from_image, examples_from_json, examples_to_json
 from digitlab.model import fit
 from digitlab.preprocess import preprocess_gray
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def bundle():
-    return decode_bundle((ROOT / "site" / "data" / "mnist01.bin").read_bytes())
+    return read_pair(ROOT / "site" / "data", 0, 1)[0]
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_extreme_logits_give_finite_loss_and_gradient():
 @pytest.mark.parametrize("batch_size,l2", [(0, 0.0), (0, 0.001), (7, 0.0), (16, 0.01)])
 def test_training_run_matches_numpy(batch_size, l2):
     design = random_design(n=48, seed=8)
-    config = TrainConfig(learning_rate=0.5, iterations=12, batch_size=batch_size, l2=l2, seed=3)
+    config = TrainConfig(method="gd", learning_rate=0.5, iterations=12, batch_size=batch_size, l2=l2, seed=3)
     final = fit(design, None, config)
     X, y = as_numpy(design)
     if batch_size:
@@ -112,10 +112,10 @@ def test_training_run_matches_numpy(batch_size, l2):
 
 def test_same_seed_same_weights_and_different_seed_different_weights():
     design = random_design(n=50, seed=9)
-    config = TrainConfig(learning_rate=0.3, iterations=5, batch_size=8, seed=11)
+    config = TrainConfig(method="gd", learning_rate=0.3, iterations=5, batch_size=8, seed=11)
     first, second = fit(design, None, config), fit(design, None, config)
     assert first.w == second.w and first.b == second.b
-    other = fit(design, None, TrainConfig(learning_rate=0.3, iterations=5, batch_size=8, seed=12))
+    other = fit(design, None, TrainConfig(method="gd", learning_rate=0.3, iterations=5, batch_size=8, seed=12))
     assert other.w != first.w
 
 
@@ -123,7 +123,7 @@ def test_progress_reports_every_iteration_and_can_stop_early():
     design = random_design(n=30, seed=10)
     test = random_design(n=10, seed=11)
     seen = []
-    for progress in train(design, test, TrainConfig(learning_rate=0.5, iterations=6)):
+    for progress in train(design, test, TrainConfig(method="gd", learning_rate=0.5, iterations=6)):
         seen.append(progress)
         if progress.iteration == 3:
             break
@@ -136,13 +136,13 @@ def test_progress_reports_every_iteration_and_can_stop_early():
 def test_huge_learning_rate_is_reported_as_divergence():
     design = random_design(n=30, seed=12)
     with pytest.raises(TrainingDiverged, match="lower the learning rate"):
-        fit(design, None, TrainConfig(learning_rate=1e6, iterations=5))
+        fit(design, None, TrainConfig(method="gd", learning_rate=1e6, iterations=5))
 
 
 def test_nan_weights_are_reported_as_divergence():
     design = random_design(n=5, seed=13)
     with pytest.raises(TrainingDiverged):
-        fit(design, None, TrainConfig(iterations=1), w=[math.nan] * 784)
+        fit(design, None, TrainConfig(method="gd", iterations=1), w=[math.nan] * 784)
 
 
 def test_predict_proba_on_sparse_and_dense_agree():
@@ -160,7 +160,7 @@ def test_design_rejects_mismatched_sizes():
 
 def test_heartbeats_change_nothing_but_are_yielded_during_long_epochs():
     design = random_design(n=60, seed=16)
-    config = TrainConfig(learning_rate=0.3, iterations=3, batch_size=1, seed=2)
+    config = TrainConfig(method="gd", learning_rate=0.3, iterations=3, batch_size=1, seed=2)
     with_beats = list(train(design, None, config, heartbeat=0.0))
     progress = [p for p in with_beats if p is not None]
     assert len(with_beats) > len(progress) == 4

@@ -40,6 +40,11 @@ def test_service_worker_makes_the_app_work_offline(browser, site_url):
     assert verdict(page)[0] == "0"
     stroke(page, line_points(0.5, 0.1, 0.5, 0.2))  # more ink: still answers from the cache
     assert verdict(page)[0] in ("0", "1")
+    # A pair never opened online: its digits and weights come from the service worker's cache.
+    page.select_option('[data-testid="digit-a"]', "7")
+    page.select_option('[data-testid="digit-b"]', "9")
+    page.wait_for_selector('body[data-pair="7-9"][data-ready="true"]')
+    assert "shipped" in active(page)
     context.close()
     assert not errors
 

@@ -44,14 +44,14 @@ def record(page) -> dict:
 
 def test_default_training_reaches_99_percent_and_equals_the_cli(app, designs):
     train(app)
-    assert record(app)["how"] == "browser" and record(app)["iterations"] == "20"
+    assert record(app)["how"] == "browser" and record(app)["iterations"] == "30"
     assert accuracy_value(app) >= 0.99
     assert "trained in this browser" in active(app)
     exported = export(app)
     reference = fit(designs[0], None, TrainConfig())
     assert max(abs(a - b) for a, b in zip(exported["w"], reference.w)) < 1e-9
     assert abs(exported["b"] - reference.b) < 1e-9
-    assert exported["trained"]["learning_rate"] == 1.0
+    assert exported["trained"]["method"] == "lbfgs" and exported["digits"] == [0, 1]
     assert exported["train_loss"] < math.log(2) / 10
 
 
@@ -64,9 +64,9 @@ def test_enter_in_a_field_trains_with_what_was_typed(app, designs):
 
 
 def test_minibatch_training_in_the_browser_equals_the_cli(app, designs):
-    train(app, iterations=3, **{"batch-size": 64, "seed": 7, "lr": 0.5, "l2": 0.001})
+    train(app, iterations=3, **{"method": "gd", "batch-size": 64, "seed": 7, "lr": 0.5, "l2": 0.001})
     exported = export(app)
-    reference = fit(designs[0], None, TrainConfig(0.5, 3, 64, 0.001, 7))
+    reference = fit(designs[0], None, TrainConfig("gd", 0.5, 3, 64, 0.001, 7))
     assert max(abs(a - b) for a, b in zip(exported["w"], reference.w)) < 1e-9
 
 
@@ -103,7 +103,7 @@ def test_double_click_on_train_runs_once(app):
 
 def test_a_divergent_learning_rate_stops_and_restores_the_weights(app):
     before = accuracy_value(app)
-    train(app, lr="1000000", iterations=20)
+    train(app, method="gd", lr="1000000", iterations=20)
     assert "diverged" in error_text(app) and "previous weights" in error_text(app)
     assert "shipped" in active(app)
     assert accuracy_value(app) == before
@@ -157,11 +157,12 @@ def test_teaching_a_drawing_it_already_reads_right_is_harmless(app):
     app.click('[data-testid="your-digits"] .remove')  # each thumbnail can be forgotten on its own
     assert app.locator('[data-testid="example-count"]').inner_text() == "0"
     assert app.locator('[data-testid="your-digits"] figure').count() == 0
-    assert app.evaluate("localStorage.getItem('digitlab:/:examples')") == "[]"
+    assert app.evaluate("localStorage.getItem('digitlab:/:0-1:examples')") == "[]"
 
 
 def test_small_batches_keep_the_page_responsive_and_cancel_mid_epoch(app):
     """Batch size 1 makes one iteration (an epoch) ~0.5 s of work: the page still draws and cancels inside it."""
+    app.select_option('[data-testid="method"]', "gd")
     app.fill('[data-testid="batch-size"]', "1")
     app.fill('[data-testid="lr"]', "0.05")
     app.fill('[data-testid="iterations"]', "40")
@@ -235,5 +236,5 @@ def test_charts_label_the_true_range_scale_to_the_run_and_mark_divergence(app):
     app.wait_for_selector(TRAINING_DONE)
     run = int(record(app)["iterations"])
     assert f"over {run} iterations" in chart_summary(app)  # not "over 5000"
-    train(app, lr="1000000", iterations=20)
+    train(app, method="gd", lr="1000000", iterations=20)
     assert "Diverged at iteration 1" in chart_summary(app)

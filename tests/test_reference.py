@@ -7,7 +7,7 @@ import pytest
 
 from digitlab import reference
 from digitlab.config import TrainConfig
-from digitlab.data import decode_bundle
+from digitlab.data import read_pair
 from digitlab.model import LogisticLoss, evaluate_logits, fit, gradient_step, sigmoid
 from digitlab.sparse import Design
 from oracle import loss_and_gradient
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def images():
     """120 real training images (both digits) as a Design and as the reference's dense lists."""
-    bundle = decode_bundle((ROOT / "site" / "data" / "mnist01.bin").read_bytes())
+    bundle = read_pair(ROOT / "site" / "data", 0, 1)[0]
     picks = list(range(0, bundle.train.n, bundle.train.n // 120))[:120]
     pixels = b"".join(bundle.train.image_bytes(i) for i in picks)
     design = Design(pixels, [bundle.train.labels[i] for i in picks])
@@ -30,7 +30,7 @@ def images():
 def trained(images):
     """Weights after a few full-batch steps: far from zero, with confident and unsure images alike."""
     design = images[0]
-    progress = fit(design, None, TrainConfig(learning_rate=1.0, iterations=4))
+    progress = fit(design, None, TrainConfig(method="gd", learning_rate=1.0, iterations=4))
     return progress.w, progress.b
 
 
@@ -65,7 +65,7 @@ def test_reference_training_equals_the_fast_training(images):
     for _ in range(3):
         grad_w, grad_b = reference.gradient(w, b, X, y, 0.001)
         w, b = reference.step(w, b, grad_w, grad_b, 1.0)
-    fast = fit(design, None, TrainConfig(learning_rate=1.0, iterations=3, l2=0.001))
+    fast = fit(design, None, TrainConfig(method="gd", learning_rate=1.0, iterations=3, l2=0.001))
     assert max(abs(a - c) for a, c in zip(w, fast.w)) <= 1e-12 and abs(b - fast.b) <= 1e-12
 
 
@@ -83,3 +83,26 @@ def test_the_reference_states_its_formulas():
     doc = reference.__doc__
     assert "loss(w, b) = -(1/n) sum_i [ y_i log p_i + (1 - y_i) log(1 - p_i) ]  +  (l2/2) |w|^2" in doc
     assert "d loss / d w_j = (1/n) sum_i (p_i - y_i) x_ij  +  l2 w_j" in doc
+
+
+def test_fast_lbfgs_equals_the_textbook_lbfgs(images):
+    """Six L-BFGS steps (memory, line search and all) land where the textbook's land."""
+    design, X, y = images
+    w_ref, b_ref = reference.lbfgs(X, y, l2=0.001, iterations=6)
+    fast = fit(design, None, TrainConfig(method="lbfgs", iterations=6, l2=0.001))
+    assert fast.iteration == 6
+    assert max(abs(a - c) for a, c in zip(w_ref, fast.w)) <= 1e-9 and abs(b_ref - fast.b) <= 1e-9
+
+
+def test_lbfgs_reaches_the_minimum_that_scikit_learn_finds(images):
+    """Same objective as LogisticRegression(C=1): mean cross-entropy + |w|^2 / (2 C n)."""
+    from sklearn.linear_model import LogisticRegression
+
+    design, X, y = images
+    l2 = 1 / design.n
+    fast = fit(design, None, TrainConfig(method="lbfgs", iterations=200, l2=l2))
+    ours = LogisticLoss(design, l2).value(fast.w, fast.b)
+    model = LogisticRegression(C=1.0, tol=1e-10, max_iter=10_000).fit(np.array(X), np.array(y))
+    theirs = LogisticLoss(design, l2).value(list(model.coef_[0]), float(model.intercept_[0]))
+    assert ours <= theirs + 1e-7
+    assert ours == pytest.approx(theirs, rel=1e-5)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from digitlab.data import read_pair
 from digitlab.weights import Weights, WeightsError, load_weights, weights_from_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,8 +16,8 @@ def test_shipped_weights_load_and_carry_their_training_record():
     assert len(weights.w) == 784
     assert weights.meta["test_accuracy"] >= 0.995
     assert set(weights.meta["trained"]) >= {"learning_rate", "iterations", "l2", "seed", "batch_size"}
-    manifest = json.loads((ROOT / "site" / "data" / "manifest.json").read_text())
-    assert weights.meta["data_sha256"] == manifest["sha256"]
+    assert weights.meta["data_sha256"] == read_pair(ROOT / "site" / "data", 0, 1)[1]
+    assert weights.meta["digits"] == [0, 1]
 
 
 def test_round_trip_is_exact():

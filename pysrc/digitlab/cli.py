@@ -1,6 +1,7 @@
 """Command line under CPython: train, evaluate, predict image files.
 
-    PYTHONPATH=pysrc python3 -m digitlab train [--learning-rate 1 --iterations 20 ...] [--out FILE]
+    PYTHONPATH=pysrc python3 -m digitlab train [--pair 0-1] [--method lbfgs --iterations 30 ...] [--out FILE]
+    PYTHONPATH=pysrc python3 -m digitlab train-pairs [--out weights/pairs.json]
     PYTHONPATH=pysrc python3 -m digitlab evaluate [--weights FILE]
     PYTHONPATH=pysrc python3 -m digitlab predict IMAGE [IMAGE ...]
 
@@ -10,40 +11,49 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
 from .config import HYPERPARAMETERS, ConfigError, TrainConfig
-from .data import BundleError, decode_bundle
+from .data import PAIRS, BundleError, pair_name, read_pair
 from .metrics import accuracy, probabilities
 from .model import TrainingDiverged, predict_proba, train
 from .preprocess import NotADigit, guess_ink_is_dark, preprocess_gray
 from .sparse import Design
-from .weights import Weights, WeightsError, from_training, load_weights
+from .weights import Weights, WeightsError, digits_of, from_training, load_weights, pairs_to_json
 
 PROJECT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = PROJECT / "site" / "data" / "mnist01.bin"
+DEFAULT_DATA = PROJECT / "site" / "data"
 DEFAULT_WEIGHTS = PROJECT / "weights" / "mnist01.json"
+DEFAULT_PAIRS = PROJECT / "weights" / "pairs.json"
 
 
 class CliError(Exception):
     """A user mistake: printed as one line, exit status 1."""
 
 
-def load_designs(path: Path) -> tuple[Design, Design, str]:
+def parse_pair(text: str) -> tuple[int, int]:
     try:
-        blob = Path(path).read_bytes()
-        bundle = decode_bundle(blob)
+        a, b = (int(part) for part in text.split("-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a pair like 3-5") from None
+    if not (0 <= a < b <= 9):
+        raise argparse.ArgumentTypeError(f"{text!r}: two different digits, smaller first, like 3-5")
+    return a, b
+
+
+def load_designs(folder: Path, pair: tuple[int, int] = (0, 1)) -> tuple[Design, Design, str]:
+    try:
+        bundle, sha256 = read_pair(folder, *pair)
     except (OSError, BundleError) as exc:
-        raise CliError(f"cannot read data bundle {path}: {exc}") from None
+        raise CliError(f"cannot read the data for {pair_name(*pair)} in {folder}: {exc}") from None
     train_set = Design(bundle.train.pixels, bundle.train.labels)
     test_set = Design(bundle.test.pixels, bundle.test.labels)
-    return train_set, test_set, hashlib.sha256(blob).hexdigest()
+    return train_set, test_set, sha256
 
 
-def train_weights(config: TrainConfig, data: Path, log=print) -> Weights:
-    train_set, test_set, sha256 = load_designs(data)
+def train_weights(config: TrainConfig, data: Path, pair: tuple[int, int] = (0, 1), log=print) -> Weights:
+    train_set, test_set, sha256 = load_designs(data, pair)
     last = None
     try:
         for last in train(train_set, test_set, config):
@@ -53,18 +63,35 @@ def train_weights(config: TrainConfig, data: Path, log=print) -> Weights:
             )
     except TrainingDiverged as exc:
         raise CliError(str(exc)) from None
-    return from_training(last, config, "cpython", sha256)
+    return from_training(last, config, "cpython", sha256, digits=list(pair))
+
+
+def config_from(args) -> TrainConfig:
+    try:
+        return TrainConfig(**{h.name: getattr(args, h.name) for h in HYPERPARAMETERS})
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_train(args) -> None:
-    try:
-        config = TrainConfig(**{h.name: getattr(args, h.name) for h in HYPERPARAMETERS})
-    except ConfigError as exc:
-        raise CliError(str(exc)) from None
-    weights = train_weights(config, args.data, log=print if not args.quiet else lambda *_: None)
+    weights = train_weights(config_from(args), args.data, args.pair, log=print if not args.quiet else lambda *_: None)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(weights.to_json() + "\n")
     print(f"wrote {args.out}: test accuracy {weights.meta['test_accuracy']:.4f}")
+
+
+def cmd_train_pairs(args) -> None:
+    """Every pair's weights with the same settings, in one compact file (float32 weights)."""
+    config, pairs = config_from(args), {}
+    for pair in PAIRS:
+        weights = train_weights(config, args.data, pair, log=lambda *_: None)
+        meta = {key: weights.meta[key] for key in ("digits", "data_sha256", "train_accuracy", "test_accuracy")}
+        pairs[pair_name(*pair)] = Weights(weights.w, weights.b, meta)
+        print(f"{pair_name(*pair)}: test accuracy {meta['test_accuracy']:.4f}", flush=True)
+    record = {key: value for key, value in weights.meta.items() if key in ("trained", "trained_by", "trained_at")}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(pairs_to_json(pairs, record) + "\n")
+    print(f"wrote {args.out}")
 
 
 def read_weights(path: Path) -> Weights:
@@ -78,7 +105,7 @@ def read_weights(path: Path) -> Weights:
 
 def cmd_evaluate(args) -> None:
     weights = read_weights(args.weights)
-    train_set, test_set, _ = load_designs(args.data)
+    train_set, test_set, _ = load_designs(args.data, digits_of(weights))
     for name, design in (("train", train_set), ("test", test_set)):
         p1 = probabilities(design, weights.w, weights.b)
         wrong = design.n - round(accuracy(p1, design.labels) * design.n)
@@ -118,21 +145,30 @@ def cmd_predict(args) -> None:
             failed = True
             continue
         p1 = predict_proba(weights.w, weights.b, x)
-        print(f"{path}: {int(p1 >= 0.5)}  p(1)={p1:.4f}")
+        low, high = digits_of(weights)
+        print(f"{path}: {high if p1 >= 0.5 else low}  p({high})={p1:.4f}")
     if failed:
         raise SystemExit(1)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="digitlab", description="Logistic regression on MNIST 0 vs 1.")
+    parser = argparse.ArgumentParser(prog="digitlab", description="Logistic regression on two MNIST digits.")
     sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train on the bundled train split, write a weights file")
-    for h in HYPERPARAMETERS:
-        t.add_argument(h.flag, type=h.kind, default=h.default, help=f"{h.help} (default {h.default})")
-    t.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    t = sub.add_parser("train", help="train one pair on its bundled train split, write a weights file")
+    t.add_argument("--pair", type=parse_pair, default=(0, 1), help="two digits, smaller first (default 0-1)")
     t.add_argument("--out", type=Path, default=DEFAULT_WEIGHTS)
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=cmd_train)
+    every = sub.add_parser("train-pairs", help="train all 45 pairs, write them to one compact file")
+    every.add_argument("--out", type=Path, default=DEFAULT_PAIRS)
+    every.set_defaults(func=cmd_train_pairs)
+    for command in (t, every):
+        for h in HYPERPARAMETERS:
+            choices = [value for value, _ in h.choices] or None
+            command.add_argument(
+                h.flag, type=h.kind, default=h.default, choices=choices, help=f"{h.help} ({h.default})"
+            )
+        command.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the digit files")
     e = sub.add_parser("evaluate", help="accuracy of a weights file on the bundled splits")
     e.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS)
     e.add_argument("--data", type=Path, default=DEFAULT_DATA)

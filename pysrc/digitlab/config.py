@@ -16,12 +16,18 @@ class Hyperparameter(NamedTuple):
     key: str  # form field and data-testid
     name: str  # TrainConfig attribute; CLI flag --name-with-dashes
     label: str
-    kind: type  # int or float
+    kind: type  # int, float, or str (one of `choices`)
     low: float
     high: float
-    default: float
+    default: float | str
     above_low: bool  # True: the value must be strictly above `low`
     help: str  # one plain sentence for the page and the CLI
+    choices: tuple[tuple[str, str], ...] = ()  # for str: (value, words shown)
+
+    @property
+    def default_text(self) -> str:
+        """The default as a form field shows it."""
+        return self.default if self.kind is str else f"{self.default:g}"
 
     @property
     def flag(self) -> str:
@@ -29,6 +35,8 @@ class Hyperparameter(NamedTuple):
 
     def rule(self) -> str:
         """What a valid value is, in words."""
+        if self.kind is str:
+            return f"{self.label} must be one of {', '.join(value for value, _ in self.choices)}"
         if self.kind is int:
             return f"{self.label} must be a whole number from {self.low} to {self.high}"
         lower = f"above {self.low:g}" if self.above_low else f"from {self.low:g}"
@@ -36,6 +44,8 @@ class Hyperparameter(NamedTuple):
 
     def problem(self, value) -> str | None:
         """Why `value` is not allowed, or None."""
+        if self.kind is str:
+            return None if value in (v for v, _ in self.choices) else self.rule()
         if isinstance(value, bool) or not isinstance(value, int if self.kind is int else (int, float)):
             return self.rule()
         if isinstance(value, float) and not math.isfinite(value):
@@ -46,19 +56,25 @@ class Hyperparameter(NamedTuple):
 
 HYPERPARAMETERS = (
     Hyperparameter(
-        "lr", "learning_rate", "learning rate", float, 0, 1e6, 1.0, True,
-        "How far each step moves against the gradient: too small crawls, too large overshoots and diverges.",
+        "method", "method", "method", str, 0, 0, "lbfgs", False,
+        "How each step is chosen: L-BFGS estimates the loss's curvature from recent steps and searches along its "
+        "direction; gradient descent steps straight downhill by the learning rate.",
+        (("lbfgs", "L-BFGS (quasi-Newton)"), ("gd", "gradient descent")),
     ),
     Hyperparameter(
-        "iterations", "iterations", "iterations", int, 1, 10_000, 20, False,
-        "How many passes over the training images.",
+        "lr", "learning_rate", "learning rate", float, 0, 1e6, 1.0, True,
+        "Gradient descent only: how far each step moves against the gradient; too small crawls, too large diverges.",
+    ),
+    Hyperparameter(
+        "iterations", "iterations", "iterations", int, 1, 10_000, 30, False,
+        "How many steps (each one pass over the training images, or an epoch of mini-batches).",
     ),
     Hyperparameter(
         "batch-size", "batch_size", "batch size", int, 0, 100_000, 0, False,
-        "Images per step: 0 uses all of them (full-batch gradient descent); fewer give cheaper, noisier steps.",
+        "Gradient descent only: images per step; 0 uses all of them, fewer give cheaper, noisier steps.",
     ),
     Hyperparameter(
-        "l2", "l2", "L2", float, 0, 10, 0.0, False,
+        "l2", "l2", "L2", float, 0, 10, 0.0006, False,
         "Penalty (L2/2)·|w|² on large weights: it trades a little training fit for smoother weights.",
     ),
     Hyperparameter(
@@ -82,13 +98,14 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """batch_size 0 means full batch; one iteration is one pass over the training data."""
+    """method "lbfgs" or "gd"; batch_size 0 means full batch; one iteration is one pass over the training data."""
 
-    learning_rate: float = HYPERPARAMETERS[0].default
-    iterations: int = HYPERPARAMETERS[1].default
-    batch_size: int = HYPERPARAMETERS[2].default
-    l2: float = HYPERPARAMETERS[3].default
-    seed: int = HYPERPARAMETERS[4].default
+    method: str = HYPERPARAMETERS[0].default
+    learning_rate: float = HYPERPARAMETERS[1].default
+    iterations: int = HYPERPARAMETERS[2].default
+    batch_size: int = HYPERPARAMETERS[3].default
+    l2: float = HYPERPARAMETERS[4].default
+    seed: int = HYPERPARAMETERS[5].default
 
     def __post_init__(self):
         problems = {h.key: p for h in HYPERPARAMETERS if (p := h.problem(getattr(self, h.name)))}
@@ -99,8 +116,10 @@ class TrainConfig:
         return asdict(self)
 
 
-def parse_number(raw: str, kind: type) -> float | int:
-    """A typed-in number; ValueError says what is wrong with the text."""
+def parse_number(raw: str, kind: type) -> float | int | str:
+    """A typed-in number (or a chosen word, for str); ValueError says what is wrong with the text."""
+    if kind is str:
+        return raw
     if not raw:
         raise ValueError("empty, type a number")
     if kind is int:

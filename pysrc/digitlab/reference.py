@@ -17,6 +17,12 @@ The first term of the loss is the mean cross-entropy; the second, L2, penalises 
 weights but not the bias. Gradient descent repeats one step:
 
     w <- w - learning_rate * d loss / d w,     b <- b - learning_rate * d loss / d b
+
+L-BFGS (the page's default) chooses the step better. It keeps the last few steps s and
+gradient changes y; together they say how the loss curves, and the two-loop recursion
+turns the gradient g into a direction d = -H g that is steep where the loss is flat and
+gentle where it curves sharply. A line search then tries the whole step and halves it
+until the loss drops by at least 1e-4 of what the slope g . d promises.
 """
 
 from __future__ import annotations
@@ -69,3 +75,45 @@ def gradient(w: Vector, b: float, X: list[Vector], y: list[int], l2: float) -> t
 def step(w: Vector, b: float, grad_w: Vector, grad_b: float, learning_rate: float) -> tuple[Vector, float]:
     """One gradient-descent step: move against the gradient, scaled by the learning rate."""
     return [w_j - learning_rate * g_j for w_j, g_j in zip(w, grad_w)], b - learning_rate * grad_b
+
+
+def lbfgs_direction(g: Vector, history: list[tuple[Vector, Vector]]) -> Vector:
+    """d = -H g by the two-loop recursion; history holds (s, y) pairs, oldest first."""
+    q, alphas = list(g), []
+    for s, y in reversed(history):
+        alpha = dot(s, q) / dot(y, s)
+        q = [q_j - alpha * y_j for q_j, y_j in zip(q, y)]
+        alphas.append(alpha)
+    if history:
+        s, y = history[-1]
+        q = [dot(s, y) / dot(y, y) * q_j for q_j in q]
+    for (s, y), alpha in zip(history, reversed(alphas)):
+        beta = dot(y, q) / dot(y, s)
+        q = [q_j + (alpha - beta) * s_j for q_j, s_j in zip(q, s)]
+    return [-q_j for q_j in q]
+
+
+def lbfgs(X: list[Vector], y: list[int], l2: float, iterations: int, memory: int = 10) -> tuple[Vector, float]:
+    """L-BFGS from w = 0, b = 0; the weights and the bias travel as one vector x = (w, b)."""
+    x = [0.0] * (len(X[0]) + 1)
+    history: list[tuple[Vector, Vector]] = []
+
+    def loss_and_gradient(x):
+        grad_w, grad_b = gradient(x[:-1], x[-1], X, y, l2)
+        return loss(x[:-1], x[-1], X, y, l2), grad_w + [grad_b]
+
+    f, g = loss_and_gradient(x)
+    for _ in range(iterations):
+        d = lbfgs_direction(g, history)
+        t = 1.0
+        while True:  # backtracking line search (Armijo)
+            x_new = [x_j + t * d_j for x_j, d_j in zip(x, d)]
+            f_new, g_new = loss_and_gradient(x_new)
+            if f_new <= f + 1e-4 * t * dot(g, d):
+                break
+            t /= 2
+        s_k, y_k = [x_n - x_j for x_n, x_j in zip(x_new, x)], [g_n - g_j for g_n, g_j in zip(g_new, g)]
+        if dot(y_k, s_k) > 1e-12:
+            history = (history + [(s_k, y_k)])[-memory:]
+        x, f, g = x_new, f_new, g_new
+    return x[:-1], x[-1]

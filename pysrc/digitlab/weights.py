@@ -9,10 +9,12 @@ is dropped and named in `Weights.ignored`, so a crafted file can never reach the
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -161,6 +163,8 @@ METADATA = {  # field -> (what it must be, check); None is allowed where a split
     "test_loss": ("a loss or null", lambda v: v is None or _number(v, 0, 1e6)),
     "your_digits": ("a count", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000),
     "imported_from": ("a short text", _text),
+    "digits": ("two digits, smaller first", lambda v: isinstance(v, list) and len(v) == 2 and all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 9 for d in v) and v[0] < v[1]),
 }  # fmt: skip
 
 
@@ -203,6 +207,41 @@ def weights_from_dict(data) -> Weights:
     bias = _finite(data["b"], '"b"')
     meta, ignored = normalise_meta(data)
     return Weights(weights, bias, meta, ignored)
+
+
+def digits_of(weights: Weights) -> tuple[int, int]:
+    """The pair these weights read; files from before pairs existed are 0 versus 1."""
+    return tuple(weights.meta.get("digits", (0, 1)))
+
+
+# ---- every pair's shipped weights in one compact file: float32, little-endian, base64
+
+PAIRS_FORMAT = "digitlab-pairs/1"
+_FLOAT32 = struct.Struct(f"<{IMAGE_PIXELS}f")
+
+
+def pairs_to_json(pairs: dict[str, Weights], record: dict) -> str:
+    """{"format", **record, "pairs": {"3-5": {"w": base64 float32, "b", **meta}}} for weights/pairs.json."""
+    entries = {
+        name: {**weights.meta, "w": base64.b64encode(_FLOAT32.pack(*weights.w)).decode(), "b": weights.b}
+        for name, weights in pairs.items()
+    }
+    return json.dumps({"format": PAIRS_FORMAT, **record, "pairs": entries}, indent=1)
+
+
+def pair_from_json(text: str | bytes, name: str) -> Weights:
+    """One pair's shipped weights from weights/pairs.json (validated like any weights)."""
+    data = parse_json(text, max_bytes=4 * MAX_BYTES)
+    if not isinstance(data, dict) or data.get("format") != PAIRS_FORMAT or not isinstance(data.get("pairs"), dict):
+        raise WeightsError(f"not a {PAIRS_FORMAT} file")
+    entry = data["pairs"].get(name)
+    if not isinstance(entry, dict) or not isinstance(entry.get("w"), str):
+        raise WeightsError(f"no weights for the pair {name}")
+    try:
+        w = list(_FLOAT32.unpack(base64.b64decode(entry["w"], validate=True)))
+    except (ValueError, struct.error):
+        raise WeightsError(f"the weights of {name} are not {IMAGE_PIXELS} float32 values") from None
+    return weights_from_dict({**entry, "w": w})
 
 
 def load_weights(path) -> Weights:

@@ -10,20 +10,24 @@ from pyscript import document, window
 
 from .. import model, reference
 from ..config import HYPERPARAMETERS
-from ..data import decode_bundle
+from ..data import decode_digit, digit_file, pair_bundle
 from ..lab import Lab
 from ..weights import load_weights
 from .controller import Controller
 from .digits import Digits
+from .pairs import Pairs
 from .training import Runner
-from .views import Counts, Source
+from .views import Source
 
 # The code panel: the textbook first, then the fast code that a test holds to it.
-SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.train)
+SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.QuasiNewton, model.train)
 
 
-def wire(page: Controller, runner: Runner, digits: Digits) -> None:
+def wire(page: Controller, runner: Runner, digits: Digits, pairs: Pairs) -> None:
     start = asyncio.ensure_future
+    for testid in ("digit-a", "digit-b"):
+        page.on(testid, "change", lambda event: start(pairs.on_select(event)))
+    page.on(window, "hashchange", lambda event: start(pairs.on_hash(event)))
     page.on("pad", "stroke-end", page.on_stroke_end)
     page.on("sample", "click", page.on_sample)
     page.on("teach-0", "click", lambda _: start(runner.teach(0)))
@@ -46,51 +50,26 @@ def wire(page: Controller, runner: Runner, digits: Digits) -> None:
 
 
 async def start() -> None:
+    """Boot on 0 versus 1 (its data and weights come with the page), or the pair the URL names."""
     status = document.getElementById("boot-status")
     status.textContent = "Loading the weights and the data…"
-    with open("data/mnist01.bin", "rb") as handle:
-        bundle = decode_bundle(handle.read())
-    page = Controller(Lab(bundle, load_weights("weights.json")))
-    digits = Digits(page)
-    wire(page, Runner(page, digits), digits)
-    Counts().show(bundle.train.n, bundle.test.n)
-    page.verdict.show_nothing("Draw a 0 or a 1 in the box.")
-    try:  # nothing a browser kept may stop the page: on any surprise, drop it and use the shipped weights
-        restore(page)
-        page.show_weights()
-    except Exception as exc:  # noqa: BLE001 - deliberately broad: this is the last line of defence
-        fall_back(page, exc)
+    digits = {}
+    for digit in (0, 1):
+        with open(f"data/{digit_file(digit)}", "rb") as handle:
+            digits[digit] = decode_digit(handle.read())
+    shipped = load_weights("weights.json")
+    page = Controller(Lab(pair_bundle(digits[0], digits[1]), shipped))
+    pairs, your_digits = Pairs(page, digits, shipped), Digits(page)
+    wire(page, Runner(page, your_digits), your_digits, pairs)
+    wanted = pairs.wanted()  # before open() writes the pair in use into the URL
+    pairs.open(page.lab)
+    if wanted and wanted != (0, 1):
+        await pairs.switch(wanted)
     page.refresh_controls()
     document.body.dataset.ready = "true"
     status.textContent = "Ready: draw a digit."
     await asyncio.sleep(0)
     Source().show(source_text())
-
-
-def restore(page: Controller) -> None:
-    """Weights and digits kept from an earlier visit; anything unreadable is dropped with a note."""
-    weights, weights_note = page.keeper.load_weights()
-    page.lab.examples, examples_note = page.keeper.load_examples()
-    if weights is not None:
-        page.lab.use(weights)
-    notes = " ".join(note for note in (weights_note, examples_note) if note)
-    if notes:
-        page.messages.show_error(notes, near="keep")
-    page.examples.show(page.lab.examples)
-
-
-def fall_back(page: Controller, error: Exception) -> None:
-    """Stored state broke the start-up: drop it and carry on with the shipped weights."""
-    page.keeper.forget_all()
-    page.lab.reset()
-    page.lab.examples = []
-    page.examples.show([])
-    page.messages.show_error(
-        f"What this browser had saved could not be used ({type(error).__name__}: {str(error)[:120]}); "
-        "it was dropped and the shipped weights are in use.",
-        near="keep",
-    )
-    page.show_weights()
 
 
 def source_text() -> str:

@@ -9,7 +9,7 @@ from pyscript import window
 
 from ..lab import Lab, describe
 from ..preprocess import NotADigit
-from ..weights import MAX_BYTES, WeightsError, weights_from_json
+from ..weights import MAX_BYTES, WeightsError, digits_of, weights_from_json
 from . import views
 from .dom import download, element, js_bytes, js_object
 from .keeping import Keeper
@@ -85,7 +85,7 @@ class Controller:
 
     def put_on_pad(self, index: int) -> None:
         test = self.lab.bundle.test
-        sample = js_object({"index": index, "label": test.labels[index]})
+        sample = js_object({"index": index, "label": self.lab.digits[test.labels[index]]})
         window.digitlab.pad.showDigit(js_bytes(test.image_bytes(index)), sample)
 
     # ---- the weights in use
@@ -106,7 +106,8 @@ class Controller:
     def show_judgement(self, _event=None) -> None:
         threshold = self.judgement.chosen_threshold()
         report = self.lab.test_report(threshold)
-        self.judgement.show(report, threshold, self.lab.test_set.n, self.lab.bundle.test.image_bytes)
+        test = self.lab.bundle.test
+        self.judgement.show(report, threshold, test.n, test.image_bytes, self.lab.digits)
 
     def on_reset(self, _event) -> None:
         if self.training:
@@ -135,6 +136,14 @@ class Controller:
             weights = weights_from_json((await file.arrayBuffer()).to_bytes())
         except WeightsError as exc:
             self.messages.show_error(f"Could not import {file.name}: {exc}. The weights in use did not change.", "keep")
+            return
+        if (made_for := digits_of(weights)) != self.lab.digits:
+            self.messages.show_error(
+                f"Could not import {file.name}: it reads {made_for[0]} versus {made_for[1]}, and this page reads "
+                f"{self.lab.digits[0]} versus {self.lab.digits[1]}: choose that pair above first. "
+                "The weights in use did not change.",
+                "keep",
+            )
             return
         if self.training:  # Train was pressed while the file was being read: the run owns the weights now
             self.messages.show_error(

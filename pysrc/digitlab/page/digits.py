@@ -13,7 +13,7 @@ class Digits:
         """Keep the digits (merged with what another tab kept meanwhile) and show them."""
         page = self.page
         page.lab.examples, refused = page.keeper.save_examples(page.lab.examples)
-        page.examples.show(page.lab.examples)
+        page.examples.show(page.lab.examples, page.lab.digits)
         if refused:
             page.messages.show_error(f"Could not keep your digits for next time: {refused}.", near="teach")
         page.refresh_controls()
@@ -38,7 +38,7 @@ class Digits:
         removed = page.lab.examples.pop(int(index))
         if refused := page.keeper.replace_examples(page.lab.examples):
             page.messages.show_error(f"Could not update your saved digits: {refused}.", near="teach")
-        page.examples.show(page.lab.examples)
+        page.examples.show(page.lab.examples, page.lab.digits)
         page.messages.set_status(
             f"Forgot one of your {removed.label}s; the weights in use keep what it taught.", "teach"
         )
@@ -49,5 +49,5 @@ class Digits:
         page = self.page
         if event.key == page.keeper.examples_key and not page.training:
             page.lab.examples, _ = page.keeper.load_examples()
-            page.examples.show(page.lab.examples)
+            page.examples.show(page.lab.examples, page.lab.digits)
             page.refresh_controls()

@@ -1,8 +1,9 @@
 """What this browser keeps between visits: the weights in use and the user's digits.
 
 Keys are scoped to the deployment's path, so two copies of the app on one origin
-(user.github.io/a/ and /b/) keep separate state. Nothing stored is trusted: it is parsed
-with the same checks as an imported file, and anything unreadable is dropped with a note.
+(user.github.io/a/ and /b/) keep separate state, and to the pair, so each pair keeps its own.
+Nothing stored is trusted: it is parsed with the same checks as an imported file, and
+anything unreadable is dropped with a note.
 """
 
 from __future__ import annotations
@@ -20,10 +21,19 @@ def scope() -> str:
 
 
 class Keeper:
+    """Keys are digitlab:<deployment path>:<pair>:weights (and :examples): each pair keeps its own."""
+
     def __init__(self):
         self.storage = Storage()
-        self.weights_key = f"digitlab:{scope()}:weights"
-        self.examples_key = f"digitlab:{scope()}:examples"
+        self.pair = "0-1"
+
+    @property
+    def weights_key(self) -> str:
+        return f"digitlab:{scope()}:{self.pair}:weights"
+
+    @property
+    def examples_key(self) -> str:
+        return f"digitlab:{scope()}:{self.pair}:examples"
 
     def load_weights(self) -> tuple[Weights | None, str | None]:
         """(the saved weights or None, a note for the user or None)."""

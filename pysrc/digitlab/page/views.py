@@ -35,6 +35,7 @@ class Messages:
             "lab": element("train-status"),
             "teach": element("teach-status"),
             "keep": element("keep-status"),
+            "pair": element("pair-status"),
         }
 
     def show_error(self, message: str, near: str = "lab") -> None:
@@ -66,6 +67,7 @@ class Verdict:
         p1 = reading.p1
         self.root.dataset.digit = str(reading.digit)
         self.root.dataset.p1 = repr(p1)
+        self.root.dataset.side = str(int(p1 >= 0.5))  # which colour: the pair's smaller or larger digit
         self.digit.textContent = str(reading.digit)
         sure = max(p1, 1 - p1)
         words = "sure" if sure >= 0.99 else "fairly sure" if sure >= 0.8 else "unsure"
@@ -77,6 +79,7 @@ class Verdict:
     def show_nothing(self, message: str) -> None:
         self.root.dataset.digit = ""
         self.root.dataset.p1 = ""
+        self.root.dataset.side = ""
         self.digit.textContent = "?"
         self.message.textContent = message
         for bar, value in zip(self.bars, self.values):
@@ -91,6 +94,7 @@ class Sample:
         self.label = element("sample-label")
 
     def show(self, index: int, label: int) -> None:
+        """`label` is the true digit (not the pair's 0/1)."""
         self.label.textContent = f"Test image #{index}: its true label is {label}."
         self.label.dataset.label = str(label)
         self.label.hidden = False
@@ -150,7 +154,7 @@ class Why:
         count = sum(1 for x in reading.stages.image if x)
         self.equation.textContent = (
             f"z = {reading.bias:+.2f} (bias) {inked:+.2f} (sum of the {count} inked pixels' w×x) = {reading.z:.2f};  "
-            f"p(1) = σ(z) = 1/(1+e^−z) = {reading.p1:.4f}"
+            f"p({reading.digits[1]}) = σ(z) = 1/(1+e^−z) = {reading.p1:.4f}"
         )
 
     def clear(self) -> None:
@@ -207,6 +211,17 @@ class Form:
                 field.removeAttribute("aria-invalid")
 
 
+class Words:
+    """The pair's digits wherever the page names them: headings, buttons, bars, legends, the table."""
+
+    def show(self, digits: tuple[int, int]) -> None:
+        for side, digit in zip("ab", digits):
+            for node in document.querySelectorAll(f'[data-name="{side}"]'):
+                node.textContent = str(digit)
+        for node in document.querySelectorAll("[data-words]"):
+            node.textContent = f"a {digits[0]} or a {digits[1]}"
+
+
 class Counts:
     """Dataset sizes quoted in the page's prose, taken from the data."""
 
@@ -224,7 +239,7 @@ class Examples:
         self.count = element("example-count")
         self.thumbnails = element("your-digits")
 
-    def show(self, examples) -> None:
+    def show(self, examples, digits: tuple[int, int] = (0, 1)) -> None:
         self.count.textContent = str(len(examples))
         self.thumbnails.replaceChildren()
         for index, example in enumerate(examples):
@@ -236,9 +251,10 @@ class Examples:
             remove.className = "remove"
             remove.dataset.index = str(index)
             remove.textContent = "×"
-            remove.setAttribute("aria-label", f"Forget your digit {index + 1} (taught as a {example.label})")
+            digit = digits[example.label]
+            remove.setAttribute("aria-label", f"Forget your digit {index + 1} (taught as a {digit})")
             caption = document.createElement("figcaption")
-            caption.textContent = f"a {example.label}"
+            caption.textContent = f"a {digit}"
             figure.append(canvas, caption, remove)
             self.thumbnails.append(figure)
 
@@ -363,16 +379,16 @@ class Judgement:
     def chosen_threshold(self) -> float:
         return float(self.threshold.value)
 
-    def show(self, report: TestReport, threshold: float, test_count: int, image_bytes) -> None:
+    def show(self, report: TestReport, threshold: float, test_count: int, image_bytes, digits=(0, 1)) -> None:
         self.threshold_value.textContent = f"{threshold:.2f}"
         self.accuracy.dataset.value = repr(report.accuracy)
         right = round(report.accuracy * test_count)
         self.accuracy.textContent = f"{report.accuracy * 100:.2f}% ({right} of {test_count:,})"
         for key, count in report.confusion.items():
             self.cells[key].textContent = str(count)
-        self.show_mistakes(report.mistakes, image_bytes)
+        self.show_mistakes(report.mistakes, image_bytes, digits)
 
-    def show_mistakes(self, mistakes: list[tuple[int, int, float]], image_bytes) -> None:
+    def show_mistakes(self, mistakes: list[tuple[int, int, float]], image_bytes, digits=(0, 1)) -> None:
         """The first GALLERY_FIRST mistakes (all of them once asked), each a button that puts it on the pad."""
         self.gallery.replaceChildren()
         self.gallery.dataset.count = str(len(mistakes))
@@ -380,17 +396,18 @@ class Judgement:
             self.gallery.textContent = "None: every test digit is read right at this threshold."
         shown = mistakes if self.show_all else mistakes[:GALLERY_FIRST]
         for index, label, p1 in shown:
+            label = digits[label]
             figure = document.createElement("figure")
             figure.dataset.index = str(index)
             button = document.createElement("button")
             button.type = "button"
             button.className = "mistake"
-            button.setAttribute("aria-label", f"Test image {index}, a {label}, p(1) = {p1:.3f}: put it on the pad")
+            button.setAttribute("aria-label", f"Test image {index}, a {label}, p({digits[1]}) = {p1:.3f}: on the pad")
             canvas = document.createElement("canvas")
             put_pixels(canvas, ink_rgba(image_bytes(index)), 28, 28)
             button.append(canvas)
             caption = document.createElement("figcaption")
-            caption.textContent = f"is {label}, p(1)={p1:.3f}"
+            caption.textContent = f"is {label}, p({digits[1]})={p1:.3f}"
             figure.append(button, caption)
             self.gallery.append(figure)
         if len(shown) < len(mistakes):
