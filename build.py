@@ -101,10 +101,11 @@ def cmd_data(args=None) -> None:
 
 
 def cmd_train(args) -> None:
-    """The shipped weights: 0 versus 1 at full precision, and all 45 pairs in one compact file."""
+    """The shipped model: 0 versus 1 at full precision, all 45 pairs in one compact file, the novelty radii."""
     from digitlab import cli
 
-    sys.exit(cli.main(["train", "--out", str(args.out)]) or cli.main(["train-pairs", "--out", str(args.pairs)]))
+    code = cli.main(["train", "--out", str(args.out)]) or cli.main(["train-pairs", "--out", str(args.pairs)])
+    sys.exit(code or cli.main(["novelty", "--out", str(args.pairs.parent / "novelty.json")]))
 
 
 # ---- build and serve ----------------------------------------------------------------------
@@ -139,7 +140,8 @@ def cmd_build(_args=None) -> Path:
     (DIST / "pysrc.tar.gz").write_bytes(pysrc_archive())
     shutil.copy2(WEIGHTS, DIST / "weights.json")
     (DIST / "weights").mkdir()
-    shutil.copy2(ROOT / "weights" / "pairs.json", DIST / "weights" / "pairs.json")
+    for name in ("pairs.json", "novelty.json"):
+        shutil.copy2(ROOT / "weights" / name, DIST / "weights" / name)
     write_generated(DIST)
     version = write_service_worker(DIST)
     print(f"built {DIST} (version {version})")

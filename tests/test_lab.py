@@ -156,3 +156,26 @@ def test_two_hundred_taught_digits_add_two_hundred_rows(lab):
 def test_stored_digits_nested_deeply_are_refused_before_parsing():
     with pytest.raises(ValueError, match="nested"):
         examples_from_json("[" * 20_000)
+
+
+def test_roc_auc_rates_and_calibration_against_scikit_learn():
+    import numpy as np
+    from sklearn.metrics import brier_score_loss, f1_score, precision_score, recall_score, roc_auc_score, roc_curve
+
+    from digitlab.metrics import auc, brier, rates, reliability
+    from digitlab.metrics import roc_curve as our_roc
+
+    rng = np.random.default_rng(3)
+    labels = list(rng.integers(0, 2, 300))
+    p1 = [float(round(v, 2)) for v in np.clip(np.array(labels) * 0.3 + rng.random(300) * 0.7, 0, 1)]  # ties
+    assert auc(p1, labels) == pytest.approx(roc_auc_score(labels, p1), abs=1e-12)
+    fpr, tpr, _ = roc_curve(labels, p1, drop_intermediate=False)
+    np.testing.assert_allclose(our_roc(p1, labels), np.column_stack([fpr, tpr]), atol=1e-12)
+    called = [int(p >= 0.6) for p in p1]
+    ours = rates(p1, labels, 0.6)
+    assert ours.precision == pytest.approx(precision_score(labels, called))
+    assert ours.recall == pytest.approx(recall_score(labels, called))
+    assert ours.f1 == pytest.approx(f1_score(labels, called))
+    assert brier(p1, labels) == pytest.approx(brier_score_loss(labels, p1))
+    bins = reliability(p1, labels)
+    assert sum(count for _, _, count in bins) == 300 and all(0 <= share <= 1 for _, share, _ in bins)

@@ -223,3 +223,30 @@ def test_undo_after_drawing_on_a_real_digit_goes_back_to_it(pad):
     pad.wait_for_function(f"performance.getEntriesByName('stroke-to-verdict').length > {before}")
     assert pad.locator('[data-testid="sample-label"]').inner_text() == label
     assert verdict(pad)[0] in ("0", "1")
+
+
+NOT_ZERO_OR_ONE = {
+    "two": [[(0.3, 0.3), (0.45, 0.15), (0.65, 0.2), (0.65, 0.4), (0.3, 0.8), (0.75, 0.8)]],
+    "seven": [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]],
+    "X": [line_points(0.25, 0.2, 0.75, 0.8), line_points(0.75, 0.2, 0.25, 0.8)],
+    "four": [[(0.6, 0.85), (0.6, 0.15), (0.25, 0.6), (0.75, 0.6)]],
+    "eight": [ellipse_points(0.5, 0.3, 0.15, 0.15) + ellipse_points(0.5, 0.7, 0.18, 0.18)],
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_ZERO_OR_ONE))
+def test_a_drawing_that_is_neither_digit_is_flagged_in_words(pad, name):
+    for points in NOT_ZERO_OR_ONE[name]:
+        stroke(pad, points, steps_between=2)
+    prediction = pad.locator('[data-testid="prediction"]')
+    assert prediction.get_attribute("data-sure") == "false"
+    message = pad.locator('[data-testid="message"]').inner_text()
+    assert message.startswith(("This doesn't look like a 0 or a 1", "Unsure:"))
+
+
+@pytest.mark.parametrize("name", ["round, centred", "tilted", "wide"])
+def test_a_plain_zero_is_read_without_doubt(pad, name):
+    stroke(pad, ZEROS[name][0])
+    assert pad.get_attribute('[data-testid="prediction"]', "data-sure") == "true"
+    z = float(pad.get_attribute('[data-testid="prediction"]', "data-z"))
+    assert z < 0 and abs(1 / (1 + 2.718281828459045**-z) - float(verdict(pad)[1])) < 1e-9

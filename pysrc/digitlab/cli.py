@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -103,6 +104,22 @@ def read_weights(path: Path) -> Weights:
         raise CliError(f"bad weights {path}: {exc}") from None
 
 
+def cmd_novelty(args) -> None:
+    """The 45 novelty radii (see novelty.py), written as JSON."""
+    from .novelty import radii
+
+    record = radii(lambda a, b: load_bundle(args.data, (a, b)))
+    args.out.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+
+def load_bundle(folder: Path, pair: tuple[int, int]):
+    try:
+        return read_pair(folder, *pair)[0]
+    except (OSError, BundleError) as exc:
+        raise CliError(f"cannot read the data for {pair_name(*pair)} in {folder}: {exc}") from None
+
+
 def cmd_evaluate(args) -> None:
     weights = read_weights(args.weights)
     train_set, test_set, _ = load_designs(args.data, digits_of(weights))
@@ -169,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
                 h.flag, type=h.kind, default=h.default, choices=choices, help=f"{h.help} ({h.default})"
             )
         command.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the digit files")
+    n = sub.add_parser("novelty", help="how far genuine digits lie from each pair's training images")
+    n.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    n.add_argument("--out", type=Path, default=PROJECT / "weights" / "novelty.json")
+    n.set_defaults(func=cmd_novelty)
     e = sub.add_parser("evaluate", help="accuracy of a weights file on the bundled splits")
     e.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS)
     e.add_argument("--data", type=Path, default=DEFAULT_DATA)

@@ -8,15 +8,17 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import math
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import IMAGE_PIXELS
 from .config import TrainConfig
 from .data import Bundle
-from .metrics import accuracy, confusion, misclassified, probabilities
+from .metrics import Rates, accuracy, auc, brier, confusion, misclassified, probabilities, rates, reliability, roc_curve
 from .model import Progress, predict_proba, sigmoid, train
+from .novelty import Honesty, Prototypes, judge
 from .preprocess import Stages, preprocess_rgba
 from .sparse import Design, sumprod
 from .weights import Weights, from_training, parse_json
@@ -38,6 +40,7 @@ class Reading:
     z: float
     p1: float  # the probability of the pair's larger digit
     digits: tuple[int, int] = (0, 1)
+    honesty: Honesty | None = None  # set when the pair's novelty radius is known
 
     @property
     def digit(self) -> int:
@@ -56,6 +59,16 @@ class TestReport:
     accuracy: float
     confusion: dict[str, int]
     mistakes: list[tuple[int, int, float]]  # (test index, true label, p1)
+
+
+@dataclass(frozen=True)
+class TestQuality:
+    rates: Rates  # at the threshold
+    operating_point: tuple[float, float]  # (false positive rate, true positive rate) at the threshold
+    roc: list[tuple[float, float]]
+    auc: float
+    brier: float
+    reliability: list[tuple[float, float, int]]
 
 
 @dataclass(frozen=True)
@@ -103,8 +116,10 @@ def merge_examples(stored: Sequence[Example], mine: Sequence[Example]) -> list[E
 class Lab:
     """Data, the weights in use, the shipped weights and the user's own digits."""
 
-    def __init__(self, bundle: Bundle, shipped: Weights):
+    def __init__(self, bundle: Bundle, shipped: Weights, radius: float = math.inf):
         self.bundle = bundle
+        self.radius = radius  # novelty.py: genuine digits of the pair lie within this distance
+        self._prototypes: Prototypes | None = None
         self.digits = bundle.digits
         self.words = f"a {self.digits[0]} or a {self.digits[1]}"
         self.shipped = shipped
@@ -140,7 +155,14 @@ class Lab:
     def read(self, rgba: bytes, width: int, height: int) -> Reading:
         """Preprocess a canvas and explain the verdict; raises NotADigit for an empty canvas."""
         stages = preprocess_rgba(rgba, width, height, self.words)
-        return explain(self.weights, stages.image, stages, self.digits)
+        reading = explain(self.weights, stages.image, stages, self.digits)
+        return replace(reading, honesty=judge(reading.p1, self.prototypes.nearest(stages.image), self.radius))
+
+    @property
+    def prototypes(self) -> Prototypes:
+        if self._prototypes is None:
+            self._prototypes = Prototypes(self.bundle)
+        return self._prototypes
 
     def p1(self, x: Sequence[float]) -> float:
         return predict_proba(self.weights.w, self.weights.b, x)
@@ -163,6 +185,16 @@ class Lab:
             confusion(p1, labels, threshold),
             [(i, labels[i], p1[i]) for i in misclassified(p1, labels, threshold)],
         )
+
+    def test_quality(self, threshold: float = 0.5) -> TestQuality:
+        p1, labels = self.test_probabilities(), self.test_set.labels
+        counts = confusion(p1, labels, threshold)
+        negatives, positives = counts["0-0"] + counts["0-1"], counts["1-0"] + counts["1-1"]
+        point = (counts["0-1"] / (negatives or 1), counts["1-1"] / (positives or 1))
+        return TestQuality(
+            rates(p1, labels, threshold), point, roc_curve(p1, labels), auc(p1, labels), brier(p1, labels),
+            reliability(p1, labels),
+        )  # fmt: skip
 
     # ---- changing the weights
     def use(self, weights: Weights) -> None:

@@ -14,6 +14,8 @@ PALETTE = {
     "one": (37, 99, 235),
     "train": (15, 118, 110),
     "test": (190, 24, 93),
+    "mark": (17, 24, 39),
+    "faint": (156, 163, 175),
 }
 TOWARD_ZERO = PALETTE["zero"]
 TOWARD_ONE = PALETTE["one"]

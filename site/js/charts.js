@@ -94,3 +94,51 @@ export function placeholder(canvas, text) {
   ctx.fillText(text, (canvas.clientWidth || 320) / 2, (canvas.clientHeight || 180) / 2);
   ctx.restore();
 }
+
+// An x-y plot of lines and marked points, e.g. sigmoid(z) with the current z, or a ROC curve.
+// spec: {lines: [{name, colour, points: [[x, y], ...], dashed}], marks: [{x, y, label, colour}],
+//        xMin, xMax, yMin, yMax, xTitle, yTitle}; colours name CSS custom properties.
+export function plot(canvas, { lines, marks = [], xMin, xMax, yMin, yMax, xTitle = "", yTitle = "" }) {
+  const ctx = canvas.getContext("2d");
+  const dpr = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth || 240;
+  const height = canvas.clientHeight || 170;
+  if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
+  if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  ctx.textAlign = "left";
+  const pad = { left: 36, right: 8, top: 16, bottom: 28 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
+  const x = (v) => pad.left + ((clamp(v, xMin, xMax) - xMin) / (xMax - xMin)) * plotW;
+  const y = (v) => pad.top + plotH - ((clamp(v, yMin, yMax) - yMin) / (yMax - yMin)) * plotH;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = "#555";
+  ctx.strokeStyle = "#ccc";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(pad.left, pad.top, plotW, plotH);
+  for (const v of [yMin, yMax]) ctx.fillText(String(+v.toFixed(2)), 4, y(v) + 4);
+  ctx.fillText(String(+xMin.toFixed(2)), pad.left, height - 16);
+  const right = String(+xMax.toFixed(2));
+  ctx.fillText(right, pad.left + plotW - ctx.measureText(right).width, height - 16);
+  ctx.fillText(xTitle, pad.left + plotW / 2 - ctx.measureText(xTitle).width / 2, height - 4);
+  ctx.fillText(yTitle, 4, 11);
+  for (const { colour, points, dashed } of lines) {
+    ctx.strokeStyle = cssColour(canvas, colour);
+    ctx.lineWidth = 2;
+    ctx.setLineDash(dashed ? [4, 4] : []);
+    ctx.beginPath();
+    points.forEach(([px, py], i) => (i ? ctx.lineTo(x(px), y(py)) : ctx.moveTo(x(px), y(py))));
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  for (const { x: mx, y: my, label, colour } of marks) {
+    ctx.fillStyle = cssColour(canvas, colour || "--mark");
+    ctx.beginPath();
+    ctx.arc(x(mx), y(my), 4.5, 0, 2 * Math.PI);
+    ctx.fill();
+    if (label) ctx.fillText(label, Math.min(x(mx) + 7, width - ctx.measureText(label).width - 2), Math.max(y(my) - 6, 12));
+  }
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 
 from pyscript import document, window
 
@@ -58,8 +59,10 @@ async def start() -> None:
         with open(f"data/{digit_file(digit)}", "rb") as handle:
             digits[digit] = decode_digit(handle.read())
     shipped = load_weights("weights.json")
-    page = Controller(Lab(pair_bundle(digits[0], digits[1]), shipped))
-    pairs, your_digits = Pairs(page, digits, shipped), Digits(page)
+    with open("weights/novelty.json") as handle:
+        radii = json.load(handle)["radius"]
+    page = Controller(Lab(pair_bundle(digits[0], digits[1]), shipped, radii["0-1"]))
+    pairs, your_digits = Pairs(page, digits, shipped, radii), Digits(page)
     wire(page, Runner(page, your_digits), your_digits, pairs)
     wanted = pairs.wanted()  # before open() writes the pair in use into the URL
     pairs.open(page.lab)

@@ -25,7 +25,7 @@ class Controller:
         self.verdict, self.sample_label = views.Verdict(), views.Sample()
         self.eyes, self.why = views.Eyes(self.pad), views.Why()
         self.note, self.controls, self.examples = views.WeightsNote(), views.Controls(), views.Examples()
-        self.judgement = views.Judgement()
+        self.judgement, self.quality, self.sigmoid = views.Judgement(), views.Quality(), views.Sigmoid()
         self.training_view = views.Training()
         self.reading = None
         self.training = False
@@ -65,10 +65,12 @@ class Controller:
             self.verdict.show_nothing(str(exc))
             self.eyes.clear()
             self.why.clear()
+            self.sigmoid.clear()
         else:
             self.verdict.show(self.reading)
             self.eyes.show(self.reading.stages)
             self.why.show(self.reading)
+            self.sigmoid.show(self.reading.z, self.reading.p1, self.lab.digits)
         self.refresh_controls()
 
     def on_sample(self, _event) -> None:
@@ -108,6 +110,7 @@ class Controller:
         report = self.lab.test_report(threshold)
         test = self.lab.bundle.test
         self.judgement.show(report, threshold, test.n, test.image_bytes, self.lab.digits)
+        self.quality.show(self.lab.test_quality(threshold), threshold, self.lab.digits)
 
     def on_reset(self, _event) -> None:
         if self.training:

@@ -26,8 +26,9 @@ async def fetch_bytes(url: str) -> bytes:
 
 
 class Pairs:
-    def __init__(self, page: Controller, digits: dict[int, Digit], shipped_0_1: Weights):
+    def __init__(self, page: Controller, digits: dict[int, Digit], shipped_0_1: Weights, radii: dict[str, float]):
         self.page = page
+        self.radii = radii  # novelty radius by pair name
         self.digits = digits  # the digit data loaded so far
         self.shipped = {"0-1": shipped_0_1}  # shipped weights by pair name, from weights/pairs.json as needed
         self.pairs_text: str | None = None
@@ -84,7 +85,7 @@ class Pairs:
                 if digit not in self.digits:
                     self.digits[digit] = decode_digit(await fetch_bytes(f"data/{digit_file(digit)}"))
             shipped = await self.shipped_weights(pair)
-            lab = Lab(pair_bundle(self.digits[pair[0]], self.digits[pair[1]]), shipped)
+            lab = Lab(pair_bundle(self.digits[pair[0]], self.digits[pair[1]]), shipped, self.radii[pair_name(*pair)])
         except (OSError, JsException, BundleError, WeightsError) as exc:
             self.show_selects(page.lab.digits)
             page.messages.show_error(f"Could not open {pair_name(*pair)} ({exc}); still {page.lab.words}.", "pair")

@@ -7,8 +7,9 @@ import time
 from pyscript import document, window
 
 from ..config import HYPERPARAMETERS
-from ..lab import Reading, TestReport
-from ..model import Progress
+from ..lab import Reading, TestQuality, TestReport
+from ..model import Progress, log1pexp, sigmoid
+from ..novelty import SURE
 from ..preprocess import Stages
 from ..render import diverging_rgba, gray_rgba, ink_rgba
 from .dom import element, js_bytes, js_object
@@ -64,14 +65,14 @@ class Verdict:
         self.values = [element("p0"), element("p1")]
 
     def show(self, reading: Reading) -> None:
-        p1 = reading.p1
+        p1, honesty = reading.p1, reading.honesty
         self.root.dataset.digit = str(reading.digit)
         self.root.dataset.p1 = repr(p1)
+        self.root.dataset.z = repr(reading.z)
+        self.root.dataset.sure = "true" if honesty is None or honesty.sure else "false"
         self.root.dataset.side = str(int(p1 >= 0.5))  # which colour: the pair's smaller or larger digit
         self.digit.textContent = str(reading.digit)
-        sure = max(p1, 1 - p1)
-        words = "sure" if sure >= 0.99 else "fairly sure" if sure >= 0.8 else "unsure"
-        self.message.textContent = f"It reads a {reading.digit}, {words}: p({reading.digit}) = {sure:.3f}."
+        self.message.textContent = verdict_words(reading)
         for bar, value, p in zip(self.bars, self.values, (1 - p1, p1)):
             bar.style.width = f"{p * 100:.1f}%"
             value.textContent = f"{p:.3f}"
@@ -79,12 +80,29 @@ class Verdict:
     def show_nothing(self, message: str) -> None:
         self.root.dataset.digit = ""
         self.root.dataset.p1 = ""
+        self.root.dataset.z = ""
+        self.root.dataset.sure = "false"
         self.root.dataset.side = ""
         self.digit.textContent = "?"
         self.message.textContent = message
         for bar, value in zip(self.bars, self.values):
             bar.style.width = "0%"
             value.textContent = "–"
+
+
+def verdict_words(reading: Reading) -> str:
+    """The verdict in words that admit doubt: unsure, or not one of the pair's digits at all."""
+    a, b = reading.digits
+    p = max(reading.p1, 1 - reading.p1)
+    honesty = reading.honesty
+    if honesty and honesty.unlike:
+        return (
+            f"This doesn't look like a {a} or a {b}: the model can only answer one of the two. "
+            f"(Nearest training {a} or {b}: {honesty.distance:.1f} away; genuine ones are within {honesty.radius:.1f}.)"
+        )
+    if honesty and not honesty.confident:
+        return f"Unsure: it leans to a {reading.digit}, but p({reading.digit}) = {p:.3f} is below {SURE:.2f}."
+    return f"It reads a {reading.digit}, sure: p({reading.digit}) = {p:.3f}."
 
 
 class Sample:
@@ -160,6 +178,48 @@ class Why:
     def clear(self) -> None:
         clear_canvas(self.map)
         self.equation.textContent = "Draw something to see the sum."
+
+
+SCORES = [k / 4 for k in range(-40, 41)]  # z from -10 to 10
+
+
+def sigmoid_curves() -> dict:
+    """The fixed curves of the sigmoid and log-loss plots (drawn again with a new dot on every stroke)."""
+    p = [sigmoid(z) for z in SCORES]
+    return {
+        "sigmoid": [{"colour": "--mark", "points": [[z, q] for z, q in zip(SCORES, p)]}],
+        "loss": [
+            {"colour": "--zero", "points": [[z, log1pexp(z)] for z in SCORES]},  # -log(1 - p): truth is the smaller
+            {"colour": "--one", "points": [[z, log1pexp(-z)] for z in SCORES]},  # -log p: truth is the larger
+        ],
+    }
+
+
+class Sigmoid:
+    """Section 4: sigmoid(z) and the cross-entropy, with the current drawing marked on both."""
+
+    def __init__(self):
+        self.sigmoid, self.loss = element("sigmoid-chart"), element("log-loss-chart")
+        self.lines = {name: js_object(lines) for name, lines in sigmoid_curves().items()}
+
+    def show(self, z: float, p1: float, digits: tuple[int, int]) -> None:
+        a, b = digits
+        mark = {"x": z, "y": p1, "label": f"z = {z:.2f}, p({b}) = {p1:.3f}"}
+        self.plot(self.sigmoid, "sigmoid", [mark], 0, 1, f"p({b})")
+        costs = [{"x": z, "y": log1pexp(z), "colour": "--zero"}, {"x": z, "y": log1pexp(-z), "colour": "--one"}]
+        costs[0]["label"] = f"if {a}: {log1pexp(z):.3f}"
+        costs[1]["label"] = f"if {b}: {log1pexp(-z):.3f}"
+        self.plot(self.loss, "loss", costs, 0, 10, "−log p")
+        self.sigmoid.setAttribute("aria-label", f"Sigmoid curve; your drawing at z = {z:.2f}, p({b}) = {p1:.3f}.")
+        self.loss.setAttribute("aria-label", f"Log-loss; {costs[0]['label']}, {costs[1]['label']}.")
+
+    def plot(self, canvas, lines: str, marks: list, low: float, high: float, title: str) -> None:
+        spec = {"marks": marks, "xMin": -10, "xMax": 10, "yMin": low, "yMax": high, "xTitle": "z", "yTitle": title}
+        window.digitlab.plot(canvas, js_object({**spec, "lines": self.lines[lines]}))
+
+    def clear(self) -> None:
+        for canvas in (self.sigmoid, self.loss):
+            clear_canvas(canvas)
 
 
 class WeightsNote:
@@ -363,6 +423,41 @@ class Curves:
         chart = {"series": series, "yMin": low, "yMax": high, "xMax": max(run, 1), "log": log}
         chart |= {"xTitle": "iteration", "yTitle": title, "marker": marker}
         window.digitlab.lineChart(canvas, js_object(chart))
+
+
+class Quality:
+    """Section 7 beyond accuracy: precision, recall and F1 at the threshold; ROC with AUC; calibration with Brier."""
+
+    def __init__(self):
+        self.rates, self.auc, self.brier = element("rates"), element("auc"), element("brier")
+        self.roc, self.calibration = element("roc-chart"), element("calibration-chart")
+
+    def show(self, quality: TestQuality, threshold: float, digits: tuple[int, int]) -> None:
+        rates = quality.rates
+        self.rates.textContent = (
+            f"precision {rates.precision:.3f}, recall {rates.recall:.3f}, F1 {rates.f1:.3f} "
+            f"(calling a {digits[1]} when p({digits[1]}) ≥ {threshold:.2f})"
+        )
+        self.auc.dataset.value = repr(quality.auc)
+        self.auc.textContent = f"{quality.auc:.4f}"
+        self.brier.dataset.value = repr(quality.brier)
+        self.brier.textContent = f"{quality.brier:.4f}"
+        here = {"x": quality.operating_point[0], "y": quality.operating_point[1], "label": f"threshold {threshold:.2f}"}
+        diagonal = {"colour": "--faint", "points": [[0, 0], [1, 1]], "dashed": True}
+        roc = {"colour": "--one", "points": [list(point) for point in quality.roc]}
+        self.plot(self.roc, [diagonal, roc], [here], "false positive rate", "true positive rate")
+        dots = [{"x": p, "y": share, "colour": "--one"} for p, share, _ in quality.reliability]
+        self.plot(self.calibration, [diagonal], dots, f"predicted p({digits[1]})", f"share that are {digits[1]}s")
+        self.roc.setAttribute(
+            "aria-label",
+            f"ROC curve, area {quality.auc:.4f}; at threshold {threshold:.2f} "
+            f"{here['y']:.3f} of {digits[1]}s and {here['x']:.3f} of {digits[0]}s are called {digits[1]}.",
+        )
+        self.calibration.setAttribute("aria-label", f"Reliability diagram, Brier score {quality.brier:.4f}.")
+
+    def plot(self, canvas, lines: list, marks: list, x_title: str, y_title: str) -> None:
+        spec = {"lines": lines, "marks": marks, "xMin": 0, "xMax": 1, "yMin": 0, "yMax": 1}
+        window.digitlab.plot(canvas, js_object({**spec, "xTitle": x_title, "yTitle": y_title}))
 
 
 class Judgement:
