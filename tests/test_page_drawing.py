@@ -250,3 +250,20 @@ def test_a_plain_zero_is_read_without_doubt(pad, name):
     assert pad.get_attribute('[data-testid="prediction"]', "data-sure") == "true"
     z = float(pad.get_attribute('[data-testid="prediction"]', "data-z"))
     assert z < 0 and abs(1 / (1 + 2.718281828459045**-z) - float(verdict(pad)[1])) < 1e-9
+
+
+def test_flip_applies_the_smallest_change_and_shows_it(pad):
+    stroke(pad, ZEROS["round, centred"][0])
+    z_before = float(pad.get_attribute('[data-testid="prediction"]', "data-z"))
+    assert "z = " + f"{z_before:.2f}" in pad.locator('[data-testid="sigmoid-chart"]').get_attribute("aria-label")
+    pad.click('[data-testid="flip"]')
+    pad.wait_for_selector('[data-testid="flip-size"]:not([hidden])')
+    assert verdict(pad)[0] == "1"
+    z_after = float(pad.get_attribute('[data-testid="prediction"]', "data-z"))
+    assert abs(z_after - 0.1) < 1e-9  # exactly at the margin: no ink more than needed
+    size = float(pad.get_attribute('[data-testid="flip-size"]', "data-value"))
+    assert 0 < size < 50 and "no smaller change does" in pad.locator('[data-testid="flip-size"]').inner_text()
+    assert f"= {z_after:.2f}" in pad.locator('[data-testid="equation"]').inner_text()
+    assert pad.locator('[data-testid="flip-figure"]').is_visible()
+    stroke(pad, line_points(0.1, 0.1, 0.2, 0.2))  # a new stroke: the flip no longer applies
+    assert pad.locator('[data-testid="flip-size"]').is_hidden()

@@ -238,3 +238,19 @@ def test_charts_label_the_true_range_scale_to_the_run_and_mark_divergence(app):
     assert f"over {run} iterations" in chart_summary(app)  # not "over 5000"
     train(app, method="gd", lr="1000000", iterations=20)
     assert "Diverged at iteration 1" in chart_summary(app)
+
+
+def test_roc_auc_rates_and_calibration_are_the_shipped_weights_exact_figures(app, designs):
+    from digitlab.metrics import auc, brier, rates
+
+    shipped = json.loads(SHIPPED.read_text())
+    p1 = probabilities(designs[1], shipped["w"], shipped["b"])
+    labels = designs[1].labels
+    assert float(app.get_attribute('[data-testid="auc"]', "data-value")) == auc(p1, labels)
+    # Probabilities agree to round-off (the browser sums with math.sumprod), the AUC's ranks exactly.
+    assert float(app.get_attribute('[data-testid="brier"]', "data-value")) == pytest.approx(brier(p1, labels), 1e-9)
+    app.locator('[data-testid="threshold"]').fill("0.99")
+    expected = rates(p1, labels, 0.99)
+    text = app.locator('[data-testid="rates"]').inner_text()
+    assert f"precision {expected.precision:.3f}, recall {expected.recall:.3f}, F1 {expected.f1:.3f}" in text
+    assert "at threshold 0.99" in app.get_attribute('[data-testid="roc-chart"]', "aria-label")

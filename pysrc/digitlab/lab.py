@@ -154,7 +154,10 @@ class Lab:
     # ---- reading
     def read(self, rgba: bytes, width: int, height: int) -> Reading:
         """Preprocess a canvas and explain the verdict; raises NotADigit for an empty canvas."""
-        stages = preprocess_rgba(rgba, width, height, self.words)
+        return self.explain(preprocess_rgba(rgba, width, height, self.words))
+
+    def explain(self, stages: Stages) -> Reading:
+        """The verdict on stages.image, with its honesty (sure, unsure, or not one of the pair)."""
         reading = explain(self.weights, stages.image, stages, self.digits)
         return replace(reading, honesty=judge(reading.p1, self.prototypes.nearest(stages.image), self.radius))
 

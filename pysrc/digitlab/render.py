@@ -16,6 +16,8 @@ PALETTE = {
     "test": (190, 24, 93),
     "mark": (17, 24, 39),
     "faint": (156, 163, 175),
+    "added": (22, 163, 74),
+    "removed": (219, 39, 119),
 }
 TOWARD_ZERO = PALETTE["zero"]
 TOWARD_ONE = PALETTE["one"]
@@ -62,3 +64,17 @@ def diverging_rgba(values: Sequence[float], scale: float | None = None) -> tuple
     # v / scale, not v * (127 / scale): for subnormal scales (1e-310) 127 / scale is infinite.
     pixels = b"".join(_DIVERGING[min(max(int(127.5 + 127 * (v / scale)), 0), 254)] for v in values)
     return pixels, scale
+
+
+def ghost_rgba(x: Sequence[float], delta: Sequence[float]) -> bytes:
+    """The changed input in gray, with ink added tinted green and ink removed tinted pink."""
+    added, removed = PALETTE["added"], PALETTE["removed"]
+    pixels = []
+    for value, change in zip(x, delta):
+        if change > 0:
+            pixels.append(_blend(added, min(1.0, 0.35 + change)))
+        elif change < 0:
+            pixels.append(_blend(removed, min(1.0, 0.35 - change)))
+        else:
+            pixels.append(_GRAY[min(max(int(value * 255 + 0.5), 0), 255)])
+    return b"".join(pixels)

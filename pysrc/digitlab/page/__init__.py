@@ -16,6 +16,7 @@ from ..lab import Lab
 from ..weights import load_weights
 from .controller import Controller
 from .digits import Digits
+from .explaining import Flipper
 from .pairs import Pairs
 from .training import Runner
 from .views import Source
@@ -26,6 +27,9 @@ SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.QuasiN
 
 def wire(page: Controller, runner: Runner, digits: Digits, pairs: Pairs) -> None:
     start = asyncio.ensure_future
+    flipper = Flipper(page)
+    page.on("flip", "click", flipper.on_flip)
+    page.on("pad", "stroke-end", lambda _: flipper.reset())
     for testid in ("digit-a", "digit-b"):
         page.on(testid, "change", lambda event: start(pairs.on_select(event)))
     page.on(window, "hashchange", lambda event: start(pairs.on_hash(event)))

@@ -238,7 +238,7 @@ class Controls:
     def __init__(self):
         self.always = [element(t) for t in ("clear", "undo", "sample", "export-weights")]
         self.idle_only = [element(t) for t in ("train", "step", "continue", "reset", "import-weights")]
-        self.teach = [element("teach-0"), element("teach-1")]
+        self.teach = [element("teach-0"), element("teach-1"), element("flip")]
         self.cancel = element("cancel")
         self.forget = element("clear-examples")
         self.train = element("train")

@@ -1,0 +1,50 @@
+"""Section 4's question 'what would change its mind?': the exact smallest flip, shown and applied."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..flip import smallest_flip
+from ..render import ghost_rgba
+from .controller import Controller
+from .dom import element
+from .views import put_pixels
+
+
+class Flipper:
+    def __init__(self, page: Controller):
+        self.page = page
+        self.figure, self.ghost, self.size = element("flip-figure"), element("flip-ghost"), element("flip-size")
+
+    def on_flip(self, _event) -> None:
+        page = self.page
+        if page.reading is None:
+            return
+        weights, stages = page.lab.weights, page.reading.stages
+        flip = smallest_flip(weights.w, weights.b, stages.image)
+        if flip is None:
+            self.say("No change that keeps every pixel between 0 and 1 moves the score that far.", "")
+            return
+        flipped = page.lab.explain(replace(stages, image=flip.x))
+        page.verdict.show(flipped)
+        page.why.show(flipped)
+        page.sigmoid.show(flipped.z, flipped.p1, flipped.digits)
+        put_pixels(self.ghost, ghost_rgba(flip.x, flip.delta), 28, 28)
+        self.figure.hidden = False
+        before = page.reading.digit
+        self.say(
+            f"Moving Σ|Δx| = {flip.size:.3f} of ink over {flip.pixels} pixels turns the {before} into a "
+            f"{flipped.digit} (z = {flipped.z:.3f}); no smaller change does.",
+            repr(flip.size),
+        )
+
+    def say(self, text: str, value: str) -> None:
+        self.size.textContent = text
+        self.size.dataset.value = value
+        self.size.hidden = False
+
+    def reset(self) -> None:
+        """A new drawing: the old flip no longer applies."""
+        self.figure.hidden = True
+        self.size.hidden = True
+        self.size.dataset.value = ""
