@@ -292,7 +292,7 @@ def prepare_test_tools(browser: bool = True) -> tuple[Path, dict]:
     return python, {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": os.pathsep.join([str(PYSRC), str(ROOT)])}
 
 
-BROWSER_MINUTES = "about 4 minutes"
+BROWSER_MINUTES = "about 5 minutes"
 
 
 def cmd_test(args) -> None:

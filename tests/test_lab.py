@@ -179,3 +179,32 @@ def test_roc_auc_rates_and_calibration_against_scikit_learn():
     assert brier(p1, labels) == pytest.approx(brier_score_loss(labels, p1))
     bins = reliability(p1, labels)
     assert sum(count for _, _, count in bins) == 300 and all(0 <= share <= 1 for _, share, _ in bins)
+
+
+def test_the_training_images_contributions_add_up_to_z_for_shipped_weights(lab):
+    from digitlab.weights import pair_from_json
+
+    x = narrow_zero()
+    found = lab.attribution(x)
+    z = lab.shipped.b + sum(w * v for w, v in zip(lab.shipped.w, x))
+    assert abs(found.total - z) <= 1e-9
+    assert len(found.contributions) == lab.bundle.train.n
+    strongest = found.strongest(toward_larger=True)
+    assert len(strongest) == 8 and all(c > 0 for _, c in strongest)
+    assert strongest[0][1] == max(c for _, c in found.contributions)
+    # A shipped pair: w is rebuilt from alpha, so the identity holds just as exactly.
+    from digitlab.data import read_pair
+    from digitlab.sparse import Design
+
+    bundle = read_pair(ROOT / "site" / "data", 3, 5)[0]
+    design = Design(bundle.train.pixels, bundle.train.labels)
+    pair = Lab(bundle, pair_from_json((ROOT / "weights" / "pairs.json").read_text(), "3-5", design), train_set=design)
+    found = pair.attribution(x)
+    assert abs(found.total - (pair.weights.b + sum(w * v for w, v in zip(pair.weights.w, x)))) <= 1e-9
+
+
+def test_weights_without_alpha_say_why_the_view_is_empty(lab):
+    from digitlab.weights import Weights
+
+    lab.use(Weights(lab.shipped.w, lab.shipped.b, {}))
+    assert "no record of which images taught them" in lab.attribution(narrow_zero())

@@ -69,7 +69,7 @@ def test_batch_gradient_matches_numpy_on_the_batch():
     design = random_design(n=30, seed=5)
     w, b = random_weights(seed=6)
     batch = [3, 7, 11, 12, 29]
-    grad_w, grad_b = LogisticLoss(design, 0.02).batch_gradient(w, b, batch)
+    grad_w, grad_b, _ = LogisticLoss(design, 0.02).batch_gradient(w, b, batch)
     X, y = as_numpy(design)
     _, grad_w_np, grad_b_np = loss_and_gradient(X[batch], y[batch], np.array(w), b, 0.02)
     np.testing.assert_allclose(grad_w, grad_w_np, rtol=1e-9, atol=1e-15)
@@ -165,3 +165,35 @@ def test_heartbeats_change_nothing_but_are_yielded_during_long_epochs():
     progress = [p for p in with_beats if p is not None]
     assert len(with_beats) > len(progress) == 4
     assert progress[-1].w == fit(design, None, config).w
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        TrainConfig(method="gd", learning_rate=0.5, iterations=6, l2=0.01),
+        TrainConfig(method="gd", learning_rate=0.3, iterations=3, batch_size=7, l2=0.02, seed=4),
+        TrainConfig(method="lbfgs", iterations=8, l2=0.001),
+        TrainConfig(method="lbfgs", iterations=8, l2=0.0),
+    ],
+    ids=["full-batch", "mini-batch", "lbfgs", "lbfgs-no-l2"],
+)
+def test_the_weights_stay_a_weighted_sum_of_the_training_images(config):
+    """w = sum_i alpha_i x_i to 1e-9, whichever optimiser, so z(x) = b + sum_i alpha_i (x_i . x) exactly."""
+    design = random_design(n=40, seed=21)
+    final = fit(design, None, config)
+    X, _ = as_numpy(design)
+    np.testing.assert_allclose(X.T @ np.array(final.alpha), final.w, rtol=0, atol=1e-9)
+    x = np.array(design.image(3))
+    z = final.b + float(np.array(final.alpha) @ (X @ x))
+    assert z == pytest.approx(final.b + float(np.array(final.w) @ x), abs=1e-9)
+
+
+def test_alpha_is_carried_on_from_a_given_start_and_absent_without_one():
+    design = random_design(n=30, seed=22)
+    first = fit(design, None, TrainConfig(method="lbfgs", iterations=3, l2=0.001))
+    more = fit(
+        design, None, TrainConfig(method="lbfgs", iterations=3, l2=0.001), w=first.w, b=first.b, alpha=first.alpha
+    )
+    X, _ = as_numpy(design)
+    np.testing.assert_allclose(X.T @ np.array(more.alpha), more.w, atol=1e-9)
+    assert fit(design, None, TrainConfig(iterations=1), w=first.w, b=first.b).alpha is None

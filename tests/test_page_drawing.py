@@ -267,3 +267,16 @@ def test_flip_applies_the_smallest_change_and_shows_it(pad):
     assert pad.locator('[data-testid="flip-figure"]').is_visible()
     stroke(pad, line_points(0.1, 0.1, 0.2, 0.2))  # a new stroke: the flip no longer applies
     assert pad.locator('[data-testid="flip-size"]').is_hidden()
+
+
+def test_the_training_images_behind_a_verdict_add_up_to_its_score(pad):
+    pad.locator('[data-testid="attribution-panel"] summary').click()
+    stroke(pad, ZEROS["tall ellipse"][0])
+    attribution = pad.locator('[data-testid="attribution"]')
+    pad.wait_for_function("document.querySelector('[data-testid=attribution]').dataset.total !== ''")
+    total = float(attribution.get_attribute("data-total"))
+    assert abs(total - float(pad.get_attribute('[data-testid="prediction"]', "data-z"))) < 1e-9
+    assert attribution.locator('.gallery[data-side="a"] figure').count() == 8
+    assert attribution.locator('.gallery[data-side="b"] figure').count() == 8
+    assert "b + the sum of all 1,703 contributions" in pad.locator('[data-testid="attribution-check"]').inner_text()
+    pad.locator('[data-testid="attribution-panel"] summary').click()  # closed again for the other tests

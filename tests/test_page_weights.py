@@ -267,3 +267,15 @@ def test_a_digit_taught_in_one_tab_is_not_lost_by_another(make_page, site_url):
     stored = json.loads(first.evaluate("localStorage.getItem('digitlab:/:0-1:examples')"))
     assert len(stored) == 3
     first.wait_for_function("document.querySelector('[data-testid=example-count]').textContent === '3'")
+
+
+def test_imported_weights_without_alpha_say_why_no_training_images_are_shown(app, tmp_path):
+    bare = tmp_path / "bare.json"
+    bare.write_text(weights_json(json.loads(SHIPPED.read_text())["w"], 0.1))
+    import_file(app, bare)
+    app.wait_for_function("document.querySelector('[data-testid=active-weights]').textContent.includes('bare')")
+    app.locator('[data-testid="attribution-panel"] summary').click()
+    stroke(app, line_points(0.5, 0.15, 0.5, 0.85))
+    assert "no record of which images taught them" in app.locator('[data-testid="attribution-note"]').inner_text()
+    assert app.get_attribute('[data-testid="attribution"]', "data-total") == ""
+    app.locator('[data-testid="attribution-panel"] summary').click()

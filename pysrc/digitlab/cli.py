@@ -86,7 +86,7 @@ def cmd_train_pairs(args) -> None:
     config, pairs = config_from(args), {}
     for pair in PAIRS:
         weights = train_weights(config, args.data, pair, log=lambda *_: None)
-        meta = {key: weights.meta[key] for key in ("digits", "data_sha256", "train_accuracy", "test_accuracy")}
+        meta = {key: weights.meta[key] for key in ("digits", "data_sha256", "train_accuracy", "test_accuracy", "alpha")}
         pairs[pair_name(*pair)] = Weights(weights.w, weights.b, meta)
         print(f"{pair_name(*pair)}: test accuracy {meta['test_accuracy']:.4f}", flush=True)
     record = {key: value for key, value in weights.meta.items() if key in ("trained", "trained_by", "trained_at")}

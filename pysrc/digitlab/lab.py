@@ -20,7 +20,7 @@ from .metrics import Rates, accuracy, auc, brier, confusion, misclassified, prob
 from .model import Progress, predict_proba, sigmoid, train
 from .novelty import Honesty, Prototypes, judge
 from .preprocess import Stages, preprocess_rgba
-from .sparse import Design, sumprod
+from .sparse import Design, sparse_row, sumprod
 from .weights import Weights, from_training, parse_json
 
 TEACH_WEIGHT = 100.0  # a taught digit counts as this many training images, so a few steps can fix it
@@ -72,6 +72,22 @@ class TestQuality:
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """z(x) = b + sum_i alpha_i (x_i . x): what each training image adds to the score of x."""
+
+    contributions: list[tuple[int, float]]  # (training row, alpha_i (x_i . x)), every row
+    bias: float
+
+    @property
+    def total(self) -> float:
+        return self.bias + sum(c for _, c in self.contributions)
+
+    def strongest(self, toward_larger: bool, count: int = 8) -> list[tuple[int, float]]:
+        ordered = sorted(self.contributions, key=lambda item: item[1], reverse=toward_larger)
+        return [item for item in ordered[:count] if (item[1] > 0) == toward_larger and item[1] != 0]
+
+
+@dataclass(frozen=True)
 class Example:
     """A user's drawing, preprocessed and stored as MNIST uint8, with the label they gave it."""
 
@@ -116,7 +132,7 @@ def merge_examples(stored: Sequence[Example], mine: Sequence[Example]) -> list[E
 class Lab:
     """Data, the weights in use, the shipped weights and the user's own digits."""
 
-    def __init__(self, bundle: Bundle, shipped: Weights, radius: float = math.inf):
+    def __init__(self, bundle: Bundle, shipped: Weights, radius: float = math.inf, train_set: Design | None = None):
         self.bundle = bundle
         self.radius = radius  # novelty.py: genuine digits of the pair lie within this distance
         self._prototypes: Prototypes | None = None
@@ -126,7 +142,7 @@ class Lab:
         self.weights = shipped
         self.examples: list[Example] = []
         self._test_set: Design | None = None
-        self._train_set: Design | None = None
+        self._train_set = train_set
         self._test_p1: tuple[Weights, list[float]] | None = None
 
     # ---- data, built on first use: the page is ready before any of it is needed
@@ -190,14 +206,31 @@ class Lab:
         )
 
     def test_quality(self, threshold: float = 0.5) -> TestQuality:
-        p1, labels = self.test_probabilities(), self.test_set.labels
-        counts = confusion(p1, labels, threshold)
-        negatives, positives = counts["0-0"] + counts["0-1"], counts["1-0"] + counts["1-1"]
-        point = (counts["0-1"] / (negatives or 1), counts["1-1"] / (positives or 1))
-        return TestQuality(
-            rates(p1, labels, threshold), point, roc_curve(p1, labels), auc(p1, labels), brier(p1, labels),
-            reliability(p1, labels),
-        )  # fmt: skip
+        return test_quality(self.test_probabilities(), self.test_set.labels, threshold)
+
+    # ---- which training images taught it this
+    def attribution(self, x: Sequence[float]) -> Attribution | str:
+        """Each training image's share of z(x), or why the weights in use cannot say."""
+        alpha = self.weights.meta.get("alpha")
+        if alpha is None:
+            return (
+                "These weights carry no record of which images taught them (imported without one, or trained "
+                "on from weights that had none). Press Train to start from w = 0 and keep that record."
+            )
+        extra = len(alpha) - self.bundle.train.n
+        if not 0 <= extra <= len(self.examples):
+            return "These weights were trained with digits of yours that this page no longer keeps."
+        rows = self.train_set.rows + [sparse_row(e.pixels) for e in self.examples[:extra]]
+        products = [sumprod(row.gather(x), row.values) for row in rows]
+        return Attribution([(i, a * p) for i, (a, p) in enumerate(zip(alpha, products))], self.weights.b)
+
+    def row_image(self, i: int) -> tuple[bytes, int]:
+        """(uint8 pixels, digit) of training row i: the train split, then the user's digits."""
+        n = self.bundle.train.n
+        if i < n:
+            return self.bundle.train.image_bytes(i), self.digits[self.bundle.train.labels[i]]
+        example = self.examples[i - n]
+        return example.pixels, self.digits[example.label]
 
     # ---- changing the weights
     def use(self, weights: Weights) -> None:
@@ -268,3 +301,14 @@ def for_people(timestamp: str | None) -> str:
     except ValueError:
         return "at an unknown time"
     return f"on {when.day} {when:%b %Y} at {when:%H:%M} UTC"
+
+
+def test_quality(p1: Sequence[float], labels: Sequence[int], threshold: float) -> TestQuality:
+    """Rates at the threshold, the ROC with its AUC and the threshold's point on it, calibration."""
+    counts = confusion(p1, labels, threshold)
+    negatives, positives = counts["0-0"] + counts["0-1"], counts["1-0"] + counts["1-1"]
+    point = (counts["0-1"] / (negatives or 1), counts["1-1"] / (positives or 1))
+    return TestQuality(
+        rates(p1, labels, threshold), point, roc_curve(p1, labels), auc(p1, labels), brier(p1, labels),
+        reliability(p1, labels),
+    )  # fmt: skip

@@ -96,33 +96,43 @@ class LogisticLoss:
         data_loss = evaluate_logits(self.design.logits(w, b), self.design.labels, self.design.weights).loss
         return data_loss + 0.5 * self.l2 * sumprod(w, w)
 
-    def gradient(self, w: Sequence[float], residuals: Sequence[float]) -> tuple[Vector, float]:
-        """Full-batch gradient from the residuals p_i - y_i at the current weights."""
+    def scaled(self, residuals: Sequence[float]) -> Vector:
+        """Each image's share of the gradient: r_i / n (times its weight, over the total weight)."""
         weights = self.design.weights
         if weights is None:
             n = self.design.n
-            scaled = [r / n for r in residuals]
-        else:
-            n = sum(weights)
-            scaled = [r * s / n for r, s in zip(residuals, weights)]
+            return [r / n for r in residuals]
+        n = sum(weights)
+        return [r * s / n for r, s in zip(residuals, weights)]
+
+    def alpha_gradient(self, alpha: Sequence[float], residuals: Sequence[float]) -> Vector:
+        """The gradient in image space: w = sum_i alpha_i x_i, so d loss / d w = sum_i (this)_i x_i."""
+        l2 = self.l2
+        return [sc + l2 * a for sc, a in zip(self.scaled(residuals), alpha)]
+
+    def gradient(self, w: Sequence[float], residuals: Sequence[float]) -> tuple[Vector, float]:
+        """Full-batch gradient from the residuals p_i - y_i at the current weights."""
+        scaled = self.scaled(residuals)
         grad_w = [0.0] * IMAGE_PIXELS
         for column in self.design.columns:
             grad_w[column.pixel] = sumprod(column.gather(scaled), column.values)
         return self._add_l2(grad_w, w), sum(scaled)
 
-    def batch_gradient(self, w: Sequence[float], b: float, batch: Sequence[int]) -> tuple[Vector, float]:
-        """The same gradient with the mean taken over the images in `batch` only."""
+    def batch_gradient(self, w: Sequence[float], b: float, batch: Sequence[int]) -> tuple[Vector, float, Vector]:
+        """The same gradient with the mean taken over the images in `batch` only; and each image's share."""
         grad_w, grad_b, rows, labels = [0.0] * IMAGE_PIXELS, 0.0, self.design.rows, self.design.labels
         weights = self.design.weights
         scale = 1.0 / (sum(weights[i] for i in batch) if weights else len(batch))
+        shares = []
         for i in batch:
             row = rows[i]
             share = scale if weights is None else weights[i] * scale
             r = (sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i]) * share
+            shares.append(r)
             grad_b += r
             for k, v in zip(row.indices, row.values):
                 grad_w[k] += r * v
-        return self._add_l2(grad_w, w), grad_b
+        return self._add_l2(grad_w, w), grad_b, shares
 
     def _add_l2(self, grad_w: Vector, w: Sequence[float]) -> Vector:
         if not self.l2:
@@ -156,8 +166,10 @@ class QuasiNewton:
     def __init__(self, objective: LogisticLoss, memory: int = 10):
         self.objective = objective
         self.memory = memory
-        self.history: list[tuple[Vector, Vector, float]] = []  # (s, y, 1 / y.s), oldest first
+        # (s, y, 1 / y.s, and s and y in image space, or None when alpha is not tracked), oldest first
+        self.history: list[tuple] = []
         self.gradient: Vector | None = None  # at the current point, weights then bias
+        self.alpha_gradient: Vector | None = None  # the same in image space
 
     def value(self, fit: Evaluation, w: Sequence[float]) -> float:
         return fit.loss + 0.5 * self.objective.l2 * sumprod(w, w)
@@ -166,29 +178,38 @@ class QuasiNewton:
         grad_w, grad_b = self.objective.gradient(w, fit.residuals)
         return [*grad_w, grad_b]
 
-    def direction(self, g: Vector) -> Vector:
-        """-H g by the two-loop recursion."""
-        q, coefficients = list(g), []
-        for s, y, rho in reversed(self.history):
+    def direction(self, g: Vector, g_alpha: Vector | None) -> tuple[Vector, Vector | None]:
+        """-H g by the two-loop recursion; every combination is applied to the image-space twins too."""
+        q, q_alpha, coefficients = list(g), g_alpha, []
+
+        def combine(u, u_alpha, c, v, v_alpha):  # u + c v, in both spaces
+            both = [ui + c * vi for ui, vi in zip(u, v)]
+            return both, None if u_alpha is None else [ui + c * vi for ui, vi in zip(u_alpha, v_alpha)]
+
+        for s, y, rho, _, y_alpha in reversed(self.history):
             a = rho * sumprod(s, q)
-            q = [qi - a * yi for qi, yi in zip(q, y)]
+            q, q_alpha = combine(q, q_alpha, -a, y, y_alpha)
             coefficients.append(a)
         if self.history:
-            s, y, _ = self.history[-1]
+            s, y = self.history[-1][:2]
             gamma = sumprod(s, y) / sumprod(y, y)
-            q = [gamma * qi for qi in q]
-        for (s, y, rho), a in zip(self.history, reversed(coefficients)):
+            q, q_alpha = combine([0.0] * len(q), None if q_alpha is None else [0.0] * len(q_alpha), gamma, q, q_alpha)
+        for (s, y, rho, s_alpha, _), a in zip(self.history, reversed(coefficients)):
             beta = rho * sumprod(y, q)
-            q = [qi + (a - beta) * si for qi, si in zip(q, s)]
-        return [-qi for qi in q]
+            q, q_alpha = combine(q, q_alpha, a - beta, s, s_alpha)
+        return [-qi for qi in q], None if q_alpha is None else [-qi for qi in q_alpha]
 
-    def step(self, w: Vector, b: float, fit: Evaluation) -> tuple[Vector, float, Evaluation] | None:
-        """The next point and its evaluation, or None once no step lowers the loss (converged)."""
+    def step(self, w: Vector, b: float, fit: Evaluation, alpha: Vector | None = None):
+        """(w, b, evaluation, alpha) at the next point, or None once no step lowers the loss (converged)."""
         design, g = self.objective.design, self.gradient or self.full_gradient(w, fit)
-        d = self.direction(g)
+        if alpha is not None and self.alpha_gradient is None:
+            self.alpha_gradient = self.objective.alpha_gradient(alpha, fit.residuals)
+        g_alpha = None if alpha is None else self.alpha_gradient
+        d, d_alpha = self.direction(g, g_alpha)
         slope = sumprod(g, d)
         if slope >= 0:  # not downhill (round-off in the memory): forget it, go straight down
             self.history, d = [], [-gi for gi in g]
+            d_alpha = None if g_alpha is None else [-gi for gi in g_alpha]
             slope = -sumprod(g, g)
         start, t = self.value(fit, w), 1.0
         for _ in range(self.HALVINGS):
@@ -201,10 +222,16 @@ class QuasiNewton:
             return None
         new_g = self.full_gradient(new_w, new_fit)
         s, y = [t * di for di in d], [ni - gi for ni, gi in zip(new_g, g)]
+        new_alpha = s_alpha = y_alpha = None
+        if alpha is not None:
+            new_alpha = [a + t * da for a, da in zip(alpha, d_alpha)]
+            new_g_alpha = self.objective.alpha_gradient(new_alpha, new_fit.residuals)
+            s_alpha, y_alpha = [t * da for da in d_alpha], [n - o for n, o in zip(new_g_alpha, g_alpha)]
+            self.alpha_gradient = new_g_alpha
         if (ys := sumprod(y, s)) > 1e-12:  # keep only pairs that say the loss curves upward
-            self.history = [*self.history, (s, y, 1.0 / ys)][-self.memory :]
+            self.history = [*self.history, (s, y, 1.0 / ys, s_alpha, y_alpha)][-self.memory :]
         self.gradient = new_g
-        return new_w, new_b, new_fit
+        return new_w, new_b, new_fit, new_alpha
 
 
 # ---- 5. training
@@ -244,6 +271,7 @@ class Progress:
     elapsed: float
     w: Vector = field(repr=False)
     b: float = 0.0
+    alpha: Vector | None = field(default=None, repr=False)  # w = sum_i alpha_i x_i over the training images
 
     @property
     def done(self) -> bool:
@@ -257,19 +285,17 @@ def train(
     w: Sequence[float] | None = None,
     b: float = 0.0,
     heartbeat: float | None = None,
+    alpha: Sequence[float] | None = None,
 ) -> Iterator[Progress | None]:
     """Training from (w, b) (zeros by default) by config.method, yielding Progress after every iteration.
 
-    The caller may stop iterating at any time; the weights of the last Progress are
-    consistent. Raises TrainingDiverged if the loss blows up. With `heartbeat` (seconds),
-    a long mini-batch epoch also yields None that often, so a page can breathe mid-epoch;
-    it changes nothing in the arithmetic.
+    Stop iterating at any time: the last Progress is consistent. Raises TrainingDiverged if the
+    loss blows up. With `heartbeat` (seconds) a long mini-batch epoch also yields None that often.
+    Every step adds training images to w, so from w = 0, w = sum_i alpha_i x_i: Progress.alpha
+    (from a given w, pass its alpha, or none is tracked).
     """
-    start = time.perf_counter()
-    objective = LogisticLoss(train_set, config.l2)
-    rng = random.Random(config.seed)
-    w = [0.0] * IMAGE_PIXELS if w is None else [float(v) for v in w]
-    b = float(b)
+    start, rng, objective = time.perf_counter(), random.Random(config.seed), LogisticLoss(train_set, config.l2)
+    (w, alpha), b = starting_point(train_set, w, alpha), float(b)
     quasi_newton = QuasiNewton(objective) if config.method == "lbfgs" else None
     fit = None
     for iteration in range(config.iterations + 1):
@@ -288,33 +314,52 @@ def train(
             elapsed=time.perf_counter() - start,
             w=w,
             b=b,
+            alpha=alpha,
         )
         if iteration == config.iterations:
             return
         # 2. Step: L-BFGS with its line search, one full-batch step, or one shuffled epoch of mini-batch steps.
         if quasi_newton:
-            if (moved := quasi_newton.step(w, b, fit)) is None:
+            if (moved := quasi_newton.step(w, b, fit, alpha)) is None:
                 return  # converged: no step lowers the loss any more
-            w, b, fit = moved  # the line search already measured the new point
+            w, b, fit, alpha = moved  # the line search already measured the new point
         else:
-            w, b = yield from gradient_pass(objective, w, b, fit, config, rng, heartbeat)
+            w, b, alpha = yield from gradient_pass(objective, w, b, alpha, fit, config, rng, heartbeat)
             fit = None
 
 
-def gradient_pass(objective: LogisticLoss, w, b, fit: Evaluation, config: TrainConfig, rng: random.Random, heartbeat):
+def starting_point(train_set: Design, w, alpha) -> tuple[Vector, Vector | None]:
+    """w = 0 (so alpha = 0), or the given w with its alpha if it has one."""
+    if w is None:
+        return [0.0] * IMAGE_PIXELS, [0.0] * train_set.n
+    return [float(v) for v in w], None if alpha is None else [float(a) for a in alpha]
+
+
+def gradient_pass(objective: LogisticLoss, w, b, alpha, fit: Evaluation, config: TrainConfig, rng, heartbeat):
     """One full-batch step, or one shuffled epoch of mini-batch steps yielding None every `heartbeat` seconds;
-    returns (w, b)."""
+    returns (w, b, alpha), alpha stepped the same way in image space."""
+    lr = config.learning_rate
     if config.batch_size == 0 or config.batch_size >= objective.design.n:
         grad_w, grad_b = objective.gradient(w, fit.residuals)
-        return gradient_step(w, b, grad_w, grad_b, config.learning_rate)
+        if alpha is not None:
+            alpha = [a - lr * g for a, g in zip(alpha, objective.alpha_gradient(alpha, fit.residuals))]
+        return (*gradient_step(w, b, grad_w, grad_b, lr), alpha)
     last_beat = time.perf_counter()
+    scale = 1.0  # alpha = scale * beta: L2's shrink of every alpha is one multiplication of scale
+    beta = None if alpha is None else list(alpha)
     for batch in minibatches(objective.design.n, config.batch_size, rng):
-        grad_w, grad_b = objective.batch_gradient(w, b, batch)
-        w, b = gradient_step(w, b, grad_w, grad_b, config.learning_rate)
+        grad_w, grad_b, shares = objective.batch_gradient(w, b, batch)
+        w, b = gradient_step(w, b, grad_w, grad_b, lr)
+        if beta is not None:
+            scale *= 1.0 - lr * objective.l2
+            if abs(scale) < 1e-100:  # fold the scale back in before it underflows (or is exactly 0)
+                beta, scale = [scale * v for v in beta], 1.0
+            for i, share in zip(batch, shares):
+                beta[i] -= lr * share / scale
         if heartbeat is not None and time.perf_counter() - last_beat >= heartbeat:
             last_beat = time.perf_counter()
             yield None
-    return w, b
+    return w, b, None if beta is None else [scale * v for v in beta]
 
 
 def fit(train_set: Design, test_set: Design | None, config: TrainConfig, **start) -> Progress:

@@ -21,11 +21,13 @@ from itertools import accumulate
 from . import IMAGE_PIXELS
 from .config import HYPERPARAMETERS, TrainConfig
 from .model import Progress
+from .sparse import sumprod
 
 MAX_BYTES = 1_000_000  # a real weights file is ~20 KB; refuse anything absurd before parsing it
 MAX_NESTING = 16  # a weights file nests 2 deep; Pyodide's stack dies long before RecursionError
 FORMAT = "digitlab-weights/1"
 MAX_TEXT = 200  # characters in a metadata string: a file name, a timestamp, a label
+MAX_ROWS = 4_000  # training images a pair can have (the largest has ~1,800) plus the user's digits
 
 
 class WeightsError(ValueError):
@@ -58,6 +60,8 @@ def from_training(
         "test_loss": progress.test_loss,
         **extra,
     }
+    if progress.alpha is not None:
+        meta["alpha"] = list(progress.alpha)
     return Weights(list(progress.w), progress.b, meta)
 
 
@@ -136,6 +140,15 @@ def _text(value) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_TEXT
 
 
+def _alpha(value) -> bool:
+    """w = sum_i alpha_i x_i over the training images: at most MAX_ROWS finite numbers."""
+    return (
+        isinstance(value, list)
+        and 0 < len(value) <= MAX_ROWS
+        and all(_number(v, -1e300, 1e300) and math.isfinite(float(v)) for v in value)
+    )
+
+
 def _training_record(value) -> bool:
     """The "trained" record: hyperparameters the table allows, and the iterations actually run."""
     if not isinstance(value, dict) or not value:
@@ -163,6 +176,7 @@ METADATA = {  # field -> (what it must be, check); None is allowed where a split
     "test_loss": ("a loss or null", lambda v: v is None or _number(v, 0, 1e6)),
     "your_digits": ("a count", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000),
     "imported_from": ("a short text", _text),
+    "alpha": ("a list of numbers, one per training image", lambda v: _alpha(v)),
     "digits": ("two digits, smaller first", lambda v: isinstance(v, list) and len(v) == 2 and all(
         isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 9 for d in v) and v[0] < v[1]),
 }  # fmt: skip
@@ -217,31 +231,38 @@ def digits_of(weights: Weights) -> tuple[int, int]:
 # ---- every pair's shipped weights in one compact file: float32, little-endian, base64
 
 PAIRS_FORMAT = "digitlab-pairs/1"
-_FLOAT32 = struct.Struct(f"<{IMAGE_PIXELS}f")
 
 
 def pairs_to_json(pairs: dict[str, Weights], record: dict) -> str:
-    """{"format", **record, "pairs": {"3-5": {"w": base64 float32, "b", **meta}}} for weights/pairs.json."""
-    entries = {
-        name: {**weights.meta, "w": base64.b64encode(_FLOAT32.pack(*weights.w)).decode(), "b": weights.b}
-        for name, weights in pairs.items()
-    }
+    """{"format", **record, "pairs": {"3-5": {"alpha": base64 float32, "b", **meta}}} for weights/pairs.json.
+
+    Only alpha is stored: w = sum_i alpha_i x_i is rebuilt from the pair's training images, so the
+    page's "which images taught it this" adds up to z exactly, and the file stays compact.
+    """
+    entries = {}
+    for name, weights in pairs.items():
+        alpha = weights.meta["alpha"]
+        packed = base64.b64encode(struct.pack(f"<{len(alpha)}f", *alpha)).decode()
+        entries[name] = {**{k: v for k, v in weights.meta.items() if k != "alpha"}, "alpha": packed, "b": weights.b}
     return json.dumps({"format": PAIRS_FORMAT, **record, "pairs": entries}, indent=1)
 
 
-def pair_from_json(text: str | bytes, name: str) -> Weights:
-    """One pair's shipped weights from weights/pairs.json (validated like any weights)."""
+def pair_from_json(text: str | bytes, name: str, train_set) -> Weights:
+    """One pair's shipped weights from weights/pairs.json, w rebuilt as X^T alpha over `train_set` (a Design)."""
     data = parse_json(text, max_bytes=4 * MAX_BYTES)
     if not isinstance(data, dict) or data.get("format") != PAIRS_FORMAT or not isinstance(data.get("pairs"), dict):
         raise WeightsError(f"not a {PAIRS_FORMAT} file")
     entry = data["pairs"].get(name)
-    if not isinstance(entry, dict) or not isinstance(entry.get("w"), str):
+    if not isinstance(entry, dict) or not isinstance(entry.get("alpha"), str):
         raise WeightsError(f"no weights for the pair {name}")
     try:
-        w = list(_FLOAT32.unpack(base64.b64decode(entry["w"], validate=True)))
+        alpha = list(struct.unpack(f"<{train_set.n}f", base64.b64decode(entry["alpha"], validate=True)))
     except (ValueError, struct.error):
-        raise WeightsError(f"the weights of {name} are not {IMAGE_PIXELS} float32 values") from None
-    return weights_from_dict({**entry, "w": w})
+        raise WeightsError(f"the weights of {name} are not {train_set.n} float32 values") from None
+    w = [0.0] * IMAGE_PIXELS
+    for column in train_set.columns:
+        w[column.pixel] = sumprod(column.gather(alpha), column.values)
+    return weights_from_dict({**entry, "w": w, "alpha": alpha})
 
 
 def load_weights(path) -> Weights:

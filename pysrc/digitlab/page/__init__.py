@@ -16,7 +16,7 @@ from ..lab import Lab
 from ..weights import load_weights
 from .controller import Controller
 from .digits import Digits
-from .explaining import Flipper
+from .explaining import Flipper, Teachers
 from .pairs import Pairs
 from .training import Runner
 from .views import Source
@@ -27,13 +27,14 @@ SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.QuasiN
 
 def wire(page: Controller, runner: Runner, digits: Digits, pairs: Pairs) -> None:
     start = asyncio.ensure_future
-    flipper = Flipper(page)
-    page.on("flip", "click", flipper.on_flip)
-    page.on("pad", "stroke-end", lambda _: flipper.reset())
     for testid in ("digit-a", "digit-b"):
         page.on(testid, "change", lambda event: start(pairs.on_select(event)))
     page.on(window, "hashchange", lambda event: start(pairs.on_hash(event)))
     page.on("pad", "stroke-end", page.on_stroke_end)
+    flipper, teachers = Flipper(page), Teachers(page)  # after the verdict: they explain the new reading
+    page.on("flip", "click", flipper.on_flip)
+    page.on("pad", "stroke-end", lambda _: (flipper.reset(), teachers.refresh()))
+    page.on("attribution-panel", "toggle", teachers.refresh)
     page.on("sample", "click", page.on_sample)
     page.on("teach-0", "click", lambda _: start(runner.teach(0)))
     page.on("teach-1", "click", lambda _: start(runner.teach(1)))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pyscript import document
+
 from ..flip import smallest_flip
-from ..render import ghost_rgba
+from ..render import ghost_rgba, ink_rgba
 from .controller import Controller
 from .dom import element
 from .views import put_pixels
@@ -48,3 +50,48 @@ class Flipper:
         self.figure.hidden = True
         self.size.hidden = True
         self.size.dataset.value = ""
+
+
+class Teachers:
+    """'Which training images taught it this?': computed only while its panel is open (it costs a forward pass)."""
+
+    def __init__(self, page: Controller):
+        self.page = page
+        self.panel, self.root = element("attribution-panel"), element("attribution")
+        self.note, self.check = element("attribution-note"), element("attribution-check")
+        self.sides = {side: self.root.querySelector(f'.gallery[data-side="{side}"]') for side in "ab"}
+
+    def refresh(self, _event=None) -> None:
+        page = self.page
+        if not self.panel.open:
+            return
+        for gallery in self.sides.values():
+            gallery.replaceChildren()
+        self.root.dataset.total = ""
+        self.check.textContent = ""
+        if page.reading is None:
+            self.note.textContent = "Draw something to see which training images pull it which way."
+            return
+        found = page.lab.attribution(page.reading.stages.image)
+        if isinstance(found, str):
+            self.note.textContent = found
+            return
+        self.note.textContent = ""
+        for side, toward_larger in (("b", True), ("a", False)):
+            for row, contribution in found.strongest(toward_larger):
+                self.sides[side].append(self.figure(row, contribution))
+        total, n = found.total, len(found.contributions)
+        self.root.dataset.total = repr(total)
+        self.check.textContent = (
+            f"b + the sum of all {n:,} contributions = {found.bias:+.4f} {total - found.bias:+.4f} = {total:.4f} = z"
+        )
+
+    def figure(self, row: int, contribution: float):
+        pixels, digit = self.page.lab.row_image(row)
+        figure = document.createElement("figure")
+        canvas = document.createElement("canvas")
+        put_pixels(canvas, ink_rgba(pixels), 28, 28)
+        caption = document.createElement("figcaption")
+        caption.textContent = f"a {digit}: {contribution:+.3f}"
+        figure.append(canvas, caption)
+        return figure

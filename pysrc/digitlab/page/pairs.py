@@ -10,6 +10,7 @@ from pyscript import document, window
 
 from ..data import BundleError, Digit, decode_digit, digit_file, pair_bundle, pair_name
 from ..lab import Lab
+from ..sparse import Design
 from ..weights import Weights, WeightsError, pair_from_json
 from .controller import Controller
 from .dom import element
@@ -84,8 +85,10 @@ class Pairs:
             for digit in pair:
                 if digit not in self.digits:
                     self.digits[digit] = decode_digit(await fetch_bytes(f"data/{digit_file(digit)}"))
-            shipped = await self.shipped_weights(pair)
-            lab = Lab(pair_bundle(self.digits[pair[0]], self.digits[pair[1]]), shipped, self.radii[pair_name(*pair)])
+            bundle = pair_bundle(self.digits[pair[0]], self.digits[pair[1]])
+            train_set = Design(bundle.train.pixels, bundle.train.labels)
+            shipped = await self.shipped_weights(pair, train_set)
+            lab = Lab(bundle, shipped, self.radii[pair_name(*pair)], train_set=train_set)
         except (OSError, JsException, BundleError, WeightsError) as exc:
             self.show_selects(page.lab.digits)
             page.messages.show_error(f"Could not open {pair_name(*pair)} ({exc}); still {page.lab.words}.", "pair")
@@ -93,12 +96,13 @@ class Pairs:
             self.open(lab)
             page.messages.set_status("", near="pair")
 
-    async def shipped_weights(self, pair: tuple[int, int]) -> Weights:
+    async def shipped_weights(self, pair: tuple[int, int], train_set: Design) -> Weights:
+        """The pair's shipped weights: w rebuilt from their alpha over the pair's training images."""
         name = pair_name(*pair)
         if name not in self.shipped:
             if self.pairs_text is None:
                 self.pairs_text = (await fetch_bytes("weights/pairs.json")).decode()
-            self.shipped[name] = pair_from_json(self.pairs_text, name)
+            self.shipped[name] = pair_from_json(self.pairs_text, name, train_set)
         return self.shipped[name]
 
     def open(self, lab: Lab) -> None:
