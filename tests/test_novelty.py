@@ -60,3 +60,16 @@ def test_on_the_0_1_model_other_digits_are_flagged_and_zeros_and_ones_are_not():
 def test_unsure_below_the_confidence_the_page_shows():
     assert judge(0.5 + SURE / 2, 0.0, 1.0).sure and not judge(0.85, 0.0, 1.0).sure
     assert not judge(0.999, 2.0, 1.0).sure and judge(0.999, 2.0, 1.0).unlike
+
+
+def test_stopping_at_the_first_prototype_inside_the_radius_gives_the_same_answer():
+    bundle = read_pair(DATA, 0, 1)[0]
+    prototypes = Prototypes(bundle)
+    for digit in (0, 1, 7):
+        test = decode_digit((DATA / digit_file(digit)).read_bytes()).test
+        for start in range(0, 40 * 784, 784):
+            x = [v / 255 for v in test[start : start + 784]]
+            nearest = prototypes.nearest(x)
+            quick = prototypes.nearest_within(x, RADII["0-1"], label=int(digit == 1))
+            assert (quick > RADII["0-1"]) == (nearest > RADII["0-1"])
+            assert quick >= nearest - 1e-9

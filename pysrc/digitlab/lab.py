@@ -175,7 +175,8 @@ class Lab:
     def explain(self, stages: Stages) -> Reading:
         """The verdict on stages.image, with its honesty (sure, unsure, or not one of the pair)."""
         reading = explain(self.weights, stages.image, stages, self.digits)
-        return replace(reading, honesty=judge(reading.p1, self.prototypes.nearest(stages.image), self.radius))
+        distance = self.prototypes.nearest_within(stages.image, self.radius, int(reading.p1 >= 0.5))
+        return replace(reading, honesty=judge(reading.p1, distance, self.radius))
 
     @property
     def prototypes(self) -> Prototypes:

@@ -13,7 +13,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import IMAGE_PIXELS
 from .data import PAIRS, Bundle, pair_name
 from .sparse import sparse_row, sumprod
 
@@ -23,18 +22,33 @@ SURE = 0.9  # below this confidence the page says the model is unsure
 
 
 class Prototypes:
-    """Every PROTOTYPE_STEP-th training image of a pair, sparse, with its squared norm."""
+    """Every PROTOTYPE_STEP-th training image of a pair, sparse, with its squared norm, grouped by label."""
 
     def __init__(self, bundle: Bundle):
-        pixels = bundle.train.pixels
-        starts = range(0, bundle.train.n * IMAGE_PIXELS, PROTOTYPE_STEP * IMAGE_PIXELS)
-        self.rows = [sparse_row(pixels[start : start + IMAGE_PIXELS]) for start in starts]
-        self.norms = [sumprod(row.values, row.values) for row in self.rows]
+        train = bundle.train
+        self.by_label: tuple[list, list] = ([], [])
+        for i in range(0, train.n, PROTOTYPE_STEP):
+            row = sparse_row(train.image_bytes(i))
+            self.by_label[train.labels[i]].append((row, sumprod(row.values, row.values)))
 
     def nearest(self, x: Sequence[float]) -> float:
         """Euclidean distance to the nearest prototype: |x - p|^2 = |x|^2 + |p|^2 - 2 x.p."""
-        closest = min(norm - 2 * sumprod(row.gather(x), row.values) for row, norm in zip(self.rows, self.norms))
-        return math.sqrt(max(sumprod(x, x) + closest, 0.0))
+        return self.nearest_within(x, -1.0)
+
+    def nearest_within(self, x: Sequence[float], radius: float, label: int = 0) -> float:
+        """The nearest distance, or, as soon as one prototype lies within `radius`, that one's distance.
+
+        Genuine digits find a close prototype of their own label in a few tries: scanning that
+        label first makes the common case cheap; only drawings far from everything pay a full scan.
+        """
+        xx, limit, closest = sumprod(x, x), radius * radius, math.inf
+        for row, norm in (*self.by_label[label], *self.by_label[1 - label]):
+            squared = xx + norm - 2 * sumprod(row.gather(x), row.values)
+            if squared < closest:
+                closest = squared
+                if closest <= limit:
+                    break
+        return math.sqrt(max(closest, 0.0))
 
 
 def quantile(values: Sequence[float], q: float) -> float:
