@@ -182,7 +182,14 @@ def write_generated(dist: Path) -> None:
     text = index.read_text()
     if FORM_MARK not in text:
         raise SystemExit("index.html lost the hyperparameter form mark")
-    index.write_text(text.replace(FORM_MARK, params_form()))
+    text = text.replace(FORM_MARK, params_form())
+    # What the boot fetches (the .mjs modules arrive through import(), which the page cannot count),
+    # so the page can show determinate progress while bytes arrive.
+    config = json.loads((dist / "pyscript.json").read_text())
+    fetched = [f"vendor/pyodide/{name}" for name in PYODIDE_FILES if not name.endswith(".mjs")]
+    boot = fetched + [name.removeprefix("./") for name in config["files"]]
+    total = sum((dist / name).stat().st_size for name in boot)
+    index.write_text(text.replace('<body data-ready="false"', f'<body data-boot-bytes="{total}" data-ready="false"'))
     (dist / "palette.css").write_text(palette_css())
 
 

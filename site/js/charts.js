@@ -1,21 +1,27 @@
-// Small canvas charts, about 60 lines instead of a vendored chart library (Chart.js is ~200 KB
-// minified, half of the app's size budget, for two line charts).
-// Series colours name CSS custom properties (palette.css, written by build.py from digitlab/render.py).
+// Small canvas charts instead of a vendored chart library (Chart.js alone is ~200 KB minified).
+// Colours name CSS custom properties (palette.css, written by build.py from digitlab/render.py).
 const cssColour = (canvas, name) => getComputedStyle(canvas).getPropertyValue(name).trim() || "#333";
 
-// A line chart. `log` plots y on a log10 scale (yMin must then be > 0); `marker` ({x, y, label})
-// marks one point, e.g. where training diverged. Labels are always drawn left-aligned from x = 4.
-export function lineChart(canvas, { series, yMin, yMax, xMax, log = false, xTitle = "", yTitle = "", marker = null }) {
+// Size the backing store to the CSS box at the device's pixel ratio, clear it, and hand back the
+// context in CSS pixels with left-aligned text.
+function prepare(canvas, fallbackWidth, fallbackHeight) {
   const ctx = canvas.getContext("2d");
   const dpr = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 320;
-  const height = canvas.clientHeight || 180;
+  const width = canvas.clientWidth || fallbackWidth;
+  const height = canvas.clientHeight || fallbackHeight;
   if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
   if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
   ctx.textAlign = "left";
   ctx.textBaseline = "alphabetic";
+  return { ctx, width, height };
+}
+
+// A line chart. `log` plots y on a log10 scale (yMin must then be > 0); `marker` ({x, y, label})
+// marks one point, e.g. where training diverged. Labels are always drawn left-aligned from x = 4.
+export function lineChart(canvas, { series, yMin, yMax, xMax, log = false, xTitle = "", yTitle = "", marker = null }) {
+  const { ctx, width, height } = prepare(canvas, 320, 180);
   const pad = { left: 52, right: 10, top: 20, bottom: 30 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
@@ -82,16 +88,12 @@ export function copyRegion(source, target, left, top, width, height) {
 
 // What an empty chart says before the first run.
 export function placeholder(canvas, text) {
-  const ctx = canvas.getContext("2d");
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round((canvas.clientWidth || 320) * dpr);
-  canvas.height = Math.round((canvas.clientHeight || 180) * dpr);
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const { ctx, width, height } = prepare(canvas, 320, 180);
   ctx.save(); // the centring must not outlive the placeholder: lineChart's labels are left-aligned
   ctx.font = "13px system-ui, sans-serif";
   ctx.fillStyle = "#666";
   ctx.textAlign = "center";
-  ctx.fillText(text, (canvas.clientWidth || 320) / 2, (canvas.clientHeight || 180) / 2);
+  ctx.fillText(text, width / 2, height / 2);
   ctx.restore();
 }
 
@@ -99,15 +101,7 @@ export function placeholder(canvas, text) {
 // spec: {lines: [{name, colour, points: [[x, y], ...], dashed}], marks: [{x, y, label, colour}],
 //        xMin, xMax, yMin, yMax, xTitle, yTitle}; colours name CSS custom properties.
 export function plot(canvas, { lines, marks = [], xMin, xMax, yMin, yMax, xTitle = "", yTitle = "" }) {
-  const ctx = canvas.getContext("2d");
-  const dpr = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth || 240;
-  const height = canvas.clientHeight || 170;
-  if (canvas.width !== Math.round(width * dpr)) canvas.width = Math.round(width * dpr);
-  if (canvas.height !== Math.round(height * dpr)) canvas.height = Math.round(height * dpr);
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  ctx.textAlign = "left";
+  const { ctx, width, height } = prepare(canvas, 240, 170);
   const pad = { left: 36, right: 8, top: 16, bottom: 28 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;

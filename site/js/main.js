@@ -12,6 +12,27 @@ for (const id of ["loss-chart", "accuracy-chart"]) {
   placeholder(byTestId(id), "Press “Train in browser” to watch it learn");
 }
 
+// Determinate boot progress: count the bytes of every response as they arrive, against the total
+// build.py wrote into the page (the runtime, the Python package, the 0/1 data and weights).
+const bootProgress = byTestId("boot-progress");
+const expected = Number(document.body.dataset.bootBytes) || 0;
+let received = 0;
+const plainFetch = window.fetch.bind(window);
+window.fetch = async (...args) => {
+  const response = await plainFetch(...args);
+  if (!response.body || document.body.dataset.ready === "true" || !expected) return response;
+  const counted = response.body.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        received += chunk.byteLength;
+        bootProgress.value = Math.min(received / expected, 1);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+};
+
 // Boot progress from PyScript's lifecycle, shown until Python says it is ready.
 const status = document.getElementById("boot-status");
 addEventListener("py:ready", () => {
