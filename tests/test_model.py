@@ -197,3 +197,10 @@ def test_alpha_is_carried_on_from_a_given_start_and_absent_without_one():
     X, _ = as_numpy(design)
     np.testing.assert_allclose(X.T @ np.array(more.alpha), more.w, atol=1e-9)
     assert fit(design, None, TrainConfig(iterations=1), w=first.w, b=first.b).alpha is None
+
+
+def test_columns_built_in_chunks_equal_columns_built_at_once():
+    design, again = random_design(n=20, seed=30), random_design(n=20, seed=30)
+    steps = sum(1 for _ in again.build_columns(chunk=100))
+    assert steps == 7 and [c.pixel for c in again.columns] == [c.pixel for c in design.columns]
+    assert all(a.values == b.values for a, b in zip(again.columns, design.columns))

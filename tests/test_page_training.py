@@ -254,3 +254,14 @@ def test_roc_auc_rates_and_calibration_are_the_shipped_weights_exact_figures(app
     text = app.locator('[data-testid="rates"]').inner_text()
     assert f"precision {expected.precision:.3f}, recall {expected.recall:.3f}, F1 {expected.f1:.3f}" in text
     assert "at threshold 0.99" in app.get_attribute('[data-testid="roc-chart"]', "aria-label")
+
+
+def test_a_cancel_in_the_same_tick_as_train_is_not_lost(app):
+    before = runs(app)
+    app.evaluate(
+        """() => { document.querySelector('[data-testid=train]').click();
+                   document.querySelector('[data-testid=cancel]').click(); }"""
+    )
+    app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
+    assert "Cancelled before the first step" in app.locator('[data-testid="train-status"]').inner_text()
+    assert "shipped" in active(app)

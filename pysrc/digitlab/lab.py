@@ -241,11 +241,11 @@ class Lab:
         self.weights = self.shipped
 
     def training_run(
-        self, config: TrainConfig, heartbeat: float | None = None, start: Weights | None = None
+        self, config: TrainConfig, heartbeat: float | None = None, start: Weights | None = None, design=None
     ) -> Iterator[Progress | None]:
         """Train on the train split (+ the user's digits) from zeros, as the CLI does, or from `start`."""
-        begin = {} if start is None else {"w": start.w, "b": start.b}
-        return train(self.training_set(), self.test_set, config, heartbeat=heartbeat, **begin)
+        design = design or self.training_set()
+        return train(design, self.test_set, config, heartbeat=heartbeat, **starting_from(start, design))
 
     def adopt(self, progress: Progress, config: TrainConfig, how: str) -> Weights:
         """Make the weights of `progress` the ones in use, with a record of how they came about."""
@@ -270,10 +270,10 @@ class Lab:
                 return False
         return True
 
-    def teaching_run(self) -> Iterator[Progress]:
+    def teaching_run(self, design: Design | None = None) -> Iterator[Progress]:
         """Fine-tune the weights in use on train + your digits until every one of yours is read right (with margin)."""
         start = {"w": self.weights.w, "b": self.weights.b}
-        for progress in train(self.training_set(), self.test_set, TEACH_CONFIG, **start):
+        for progress in train(design or self.training_set(), self.test_set, TEACH_CONFIG, **start):
             yield progress
             if self.examples_right(progress.w, progress.b, TEACH_MARGIN):
                 return
@@ -313,3 +313,11 @@ def test_quality(p1: Sequence[float], labels: Sequence[int], threshold: float) -
         rates(p1, labels, threshold), point, roc_curve(p1, labels), auc(p1, labels), brier(p1, labels),
         reliability(p1, labels),
     )  # fmt: skip
+
+
+def starting_from(start: Weights | None, design: Design) -> dict:
+    """train()'s start: from zero, or from `start` with its alpha if that was over these very images."""
+    if start is None:
+        return {}
+    alpha = start.meta.get("alpha")
+    return {"w": start.w, "b": start.b, "alpha": alpha if alpha and len(alpha) == design.n else None}

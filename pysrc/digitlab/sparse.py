@@ -91,14 +91,22 @@ class Design:
     @property
     def columns(self) -> list[Column]:
         """Every pixel that some image inks, built on first use (only full-batch gradients need them)."""
-        if self._columns is None:
-            every_image = tuple(range(self.n))
-            self._columns = []
-            for j in range(IMAGE_PIXELS):
-                column = self.pixels[j::IMAGE_PIXELS]
-                if column.count(0) != self.n:
-                    self._columns.append(Column(j, gatherer(tuple(compress(every_image, column))), ink_values(column)))
+        for _ in self.build_columns():
+            pass
         return self._columns
+
+    def build_columns(self, chunk: int = 64):
+        """Build the columns `chunk` pixels at a time, yielding in between, so a page can paint and cancel."""
+        if self._columns is not None:
+            return
+        every_image, columns = tuple(range(self.n)), []
+        for j in range(IMAGE_PIXELS):
+            column = self.pixels[j::IMAGE_PIXELS]
+            if column.count(0) != self.n:
+                columns.append(Column(j, gatherer(tuple(compress(every_image, column))), ink_values(column)))
+            if j % chunk == chunk - 1:
+                yield
+        self._columns = columns
 
     def image(self, i: int) -> Vector:
         return list(map(PIXEL_VALUE.__getitem__, self.pixels[i * IMAGE_PIXELS : (i + 1) * IMAGE_PIXELS]))

@@ -129,7 +129,7 @@ class Controller:
 
     async def import_weights(self, event) -> None:
         files = event.target.files
-        if not files.length or self.training:
+        if not files.length:
             return
         file = files.item(0)
         event.target.value = ""  # the same file can be chosen again after a fix
@@ -148,7 +148,7 @@ class Controller:
                 "keep",
             )
             return
-        if self.training:  # Train was pressed while the file was being read: the run owns the weights now
+        if self.training:  # Train was pressed meanwhile (even in the same tick): the run owns the weights now
             self.messages.show_error(
                 f"Did not import {file.name}: training started meanwhile. Import it again.", "keep"
             )

@@ -29,11 +29,25 @@ class Runner:
         if self.page.training:
             self.cancel_requested = True
 
-    async def train(self, mode: str = "train") -> None:
-        """Train from zeros ("train"), or from the weights in use for one ("step") or all iterations ("continue")."""
+    def request(self, make_run) -> None:
+        """Called in the click's own tick: mark the page busy at once, so a Cancel in the same tick counts."""
         page = self.page
         if page.training:
             return
+        page.training, self.cancel_requested = True, False
+        page.refresh_controls()
+        asyncio.ensure_future(self.guarded(make_run()))
+
+    async def guarded(self, run) -> None:
+        try:
+            await run
+        finally:
+            self.page.training = False
+            self.page.refresh_controls()
+
+    async def train(self, mode: str = "train") -> None:
+        """Train from zeros ("train"), or from the weights in use for one ("step") or all iterations ("continue")."""
+        page = self.page
         page.messages.clear_error()
         try:
             config = parse_config(self.form.values())
@@ -46,11 +60,21 @@ class Runner:
             config = TrainConfig(**{**config.as_dict(), "iterations": 1})
         start = None if mode == "train" else page.lab.weights
         page.messages.set_status("Preparing the data…")
-        await self.run(lambda: page.lab.training_run(config, heartbeat=HEARTBEAT, start=start), config, "browser")
+        design = await self.prepare(page.lab.training_set())
+        run = page.lab.training_run(config, heartbeat=HEARTBEAT, start=start, design=design)
+        await self.run(lambda: run, config, "browser")
+
+    async def prepare(self, design):
+        """Build the gradient's pixel columns a chunk at a time, so the page paints and Cancel works meanwhile."""
+        for _ in design.build_columns():
+            await asyncio.sleep(0)
+            if self.cancel_requested:
+                break
+        return design
 
     async def teach(self, label: int) -> None:
         page = self.page
-        if page.training or page.reading is None:
+        if page.reading is None:
             return
         page.messages.clear_error()
         try:
@@ -61,12 +85,12 @@ class Runner:
         self.digits.save()
         self.before = page.lab.test_report().accuracy
         page.messages.set_status(f"Learning your {label}…", "teach")
-        await self.run(page.lab.teaching_run, TEACH_CONFIG, "taught", label=label)
+        design = await self.prepare(page.lab.training_set())
+        await self.run(lambda: page.lab.teaching_run(design), TEACH_CONFIG, "taught", label=label)
 
     async def run(self, make_run, config: TrainConfig, how: str, label: int | None = None) -> None:
         """Drive a training generator to its end, a cancel, or a divergence; then adopt or roll back."""
         page, previous = self.page, self.page.lab.weights
-        page.training, self.cancel_requested = True, False
         self.near = "lab" if label is None else "teach"
         page.refresh_controls()
         page.training_view.begin()
