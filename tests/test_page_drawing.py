@@ -279,4 +279,8 @@ def test_the_training_images_behind_a_verdict_add_up_to_its_score(pad):
     assert attribution.locator('.gallery[data-side="a"] figure').count() == 8
     assert attribution.locator('.gallery[data-side="b"] figure').count() == 8
     assert "b + the sum of all 1,703 contributions" in pad.locator('[data-testid="attribution-check"]').inner_text()
+    pad.click('[data-testid="flip"]')  # the changed input is explained too: its sum is the z now shown
+    pad.wait_for_selector('[data-testid="flip-size"]:not([hidden])')
+    total = float(attribution.get_attribute("data-total"))
+    assert abs(total - float(pad.get_attribute('[data-testid="prediction"]', "data-z"))) < 1e-9 and total > 0
     pad.locator('[data-testid="attribution-panel"] summary').click()  # closed again for the other tests

@@ -31,7 +31,8 @@ def wire(page: Controller, runner: Runner, digits: Digits, pairs: Pairs) -> None
         page.on(testid, "change", lambda event: start(pairs.on_select(event)))
     page.on(window, "hashchange", lambda event: start(pairs.on_hash(event)))
     page.on("pad", "stroke-end", page.on_stroke_end)
-    flipper, teachers = Flipper(page), Teachers(page)  # after the verdict: they explain the new reading
+    teachers = Teachers(page)  # after the verdict: they explain the new reading
+    flipper = Flipper(page, teachers)
     page.on("flip", "click", flipper.on_flip)
     page.on("pad", "stroke-end", lambda _: (flipper.reset(), teachers.refresh()))
     page.on("attribution-panel", "toggle", teachers.refresh)

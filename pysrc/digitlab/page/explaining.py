@@ -14,8 +14,9 @@ from .views import put_pixels
 
 
 class Flipper:
-    def __init__(self, page: Controller):
+    def __init__(self, page: Controller, teachers: Teachers):
         self.page = page
+        self.teachers = teachers  # told about the changed input, so its sum matches the verdict shown
         self.figure, self.ghost, self.size = element("flip-figure"), element("flip-ghost"), element("flip-size")
 
     def on_flip(self, _event) -> None:
@@ -31,6 +32,7 @@ class Flipper:
         page.verdict.show(flipped)
         page.why.show(flipped)
         page.sigmoid.show(flipped.z, flipped.p1, flipped.digits)
+        self.teachers.refresh(reading=flipped)
         put_pixels(self.ghost, ghost_rgba(flip.x, flip.delta), 28, 28)
         self.figure.hidden = False
         before = page.reading.digit
@@ -61,18 +63,20 @@ class Teachers:
         self.note, self.check = element("attribution-note"), element("attribution-check")
         self.sides = {side: self.root.querySelector(f'.gallery[data-side="{side}"]') for side in "ab"}
 
-    def refresh(self, _event=None) -> None:
+    def refresh(self, _event=None, reading=None) -> None:
+        """Explain `reading` (by default the drawing's) if the panel is open."""
         page = self.page
+        reading = reading or page.reading
         if not self.panel.open:
             return
         for gallery in self.sides.values():
             gallery.replaceChildren()
         self.root.dataset.total = ""
         self.check.textContent = ""
-        if page.reading is None:
+        if reading is None:
             self.note.textContent = "Draw something to see which training images pull it which way."
             return
-        found = page.lab.attribution(page.reading.stages.image)
+        found = page.lab.attribution(reading.stages.image)
         if isinstance(found, str):
             self.note.textContent = found
             return
