@@ -182,7 +182,7 @@ def test_roc_auc_rates_and_calibration_against_scikit_learn():
 
 
 def test_the_training_images_contributions_add_up_to_z_for_shipped_weights(lab):
-    from digitlab.weights import pair_from_json
+    from digitlab.weights import pair_weights, pairs_from_json
 
     x = narrow_zero()
     found = lab.attribution(x)
@@ -198,7 +198,11 @@ def test_the_training_images_contributions_add_up_to_z_for_shipped_weights(lab):
 
     bundle = read_pair(ROOT / "site" / "data", 3, 5)[0]
     design = Design(bundle.train.pixels, bundle.train.labels)
-    pair = Lab(bundle, pair_from_json((ROOT / "weights" / "pairs.json").read_text(), "3-5", design), train_set=design)
+    pair = Lab(
+        bundle,
+        pair_weights(pairs_from_json((ROOT / "weights" / "pairs.json").read_text()), "3-5", design),
+        train_set=design,
+    )
     found = pair.attribution(x)
     assert abs(found.total - (pair.weights.b + sum(w * v for w, v in zip(pair.weights.w, x)))) <= 1e-9
 

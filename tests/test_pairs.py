@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from digitlab.data import PAIRS, pair_name, read_pair
-from digitlab.weights import WeightsError, load_weights, pair_from_json
+from digitlab.weights import WeightsError, load_weights, pair_weights, pairs_from_json
 from oracle import bundle_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,11 +14,11 @@ PAIRS_FILE = ROOT / "weights" / "pairs.json"
 
 
 @pytest.fixture(scope="module")
-def pairs_text():
-    return PAIRS_FILE.read_text()
+def pairs():
+    return pairs_from_json(PAIRS_FILE.read_text())
 
 
-def test_every_pair_is_within_half_a_point_of_scikit_learn_on_the_held_out_split(pairs_text):
+def test_every_pair_is_within_half_a_point_of_scikit_learn_on_the_held_out_split(pairs):
     """LogisticRegression(C=1) trained on the same train split, both scored on the test split."""
     from sklearn.linear_model import LogisticRegression
 
@@ -27,25 +27,25 @@ def test_every_pair_is_within_half_a_point_of_scikit_learn_on_the_held_out_split
         bundle = read_pair(ROOT / "site" / "data", a, b)[0]
         X, y, Xt, yt = bundle_arrays(bundle)
         theirs = 1 - LogisticRegression(C=1.0, max_iter=2000).fit(X, y).score(Xt, yt)
-        weights = pair_from_json(pairs_text, pair_name(a, b), design(bundle))
+        weights = pair_weights(pairs, pair_name(a, b), design(bundle))
         np.testing.assert_allclose(X.T @ np.array(weights.meta["alpha"]), weights.w, atol=1e-9)
         ours = np.mean(((Xt @ np.array(weights.w) + weights.b) >= 0) != (yt == 1))
         behind[pair_name(a, b)] = (ours - theirs) * 100
     assert max(behind.values()) <= 0.5, {k: round(v, 2) for k, v in behind.items() if v > 0.5}
 
 
-def test_the_pairs_file_carries_digits_and_data_hashes_and_matches_the_full_precision_0_1(pairs_text):
-    zero_one = pair_from_json(pairs_text, "0-1", design(read_pair(ROOT / "site" / "data", 0, 1)[0]))
+def test_the_pairs_file_carries_digits_and_data_hashes_and_matches_the_full_precision_0_1(pairs):
+    zero_one = pair_weights(pairs, "0-1", design(read_pair(ROOT / "site" / "data", 0, 1)[0]))
     shipped = load_weights(ROOT / "weights" / "mnist01.json")
     assert zero_one.meta["digits"] == [0, 1] == shipped.meta["digits"]
     assert zero_one.meta["data_sha256"] == shipped.meta["data_sha256"] == read_pair(ROOT / "site" / "data", 0, 1)[1]
     assert max(abs(a - b) for a, b in zip(zero_one.w, shipped.w)) < 1e-5 * max(map(abs, shipped.w))
     three_five = design(read_pair(ROOT / "site" / "data", 3, 5)[0])
-    assert pair_from_json(pairs_text, "3-5", three_five).meta["digits"] == [3, 5]
+    assert pair_weights(pairs, "3-5", three_five).meta["digits"] == [3, 5]
     with pytest.raises(WeightsError, match="no weights for the pair 5-3"):
-        pair_from_json(pairs_text, "5-3", three_five)
+        pair_weights(pairs, "5-3", three_five)
     with pytest.raises(WeightsError, match="float32"):
-        pair_from_json(pairs_text, "0-1", three_five)  # alpha must match the pair's training images
+        pair_weights(pairs, "0-1", three_five)  # alpha must match the pair's training images
 
 
 def design(bundle):

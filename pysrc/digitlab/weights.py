@@ -247,12 +247,17 @@ def pairs_to_json(pairs: dict[str, Weights], record: dict) -> str:
     return json.dumps({"format": PAIRS_FORMAT, **record, "pairs": entries}, indent=1)
 
 
-def pair_from_json(text: str | bytes, name: str, train_set) -> Weights:
-    """One pair's shipped weights from weights/pairs.json, w rebuilt as X^T alpha over `train_set` (a Design)."""
+def pairs_from_json(text: str | bytes) -> dict:
+    """weights/pairs.json parsed once: its entries by pair name (each opened by pair_weights)."""
     data = parse_json(text, max_bytes=4 * MAX_BYTES)
     if not isinstance(data, dict) or data.get("format") != PAIRS_FORMAT or not isinstance(data.get("pairs"), dict):
         raise WeightsError(f"not a {PAIRS_FORMAT} file")
-    entry = data["pairs"].get(name)
+    return data["pairs"]
+
+
+def pair_weights(pairs: dict, name: str, train_set) -> Weights:
+    """One pair's shipped weights, w rebuilt as X^T alpha over `train_set` (a Design)."""
+    entry = pairs.get(name)
     if not isinstance(entry, dict) or not isinstance(entry.get("alpha"), str):
         raise WeightsError(f"no weights for the pair {name}")
     try:

@@ -11,7 +11,7 @@ from pyscript import document, window
 from ..data import BundleError, Digit, decode_digit, digit_file, pair_bundle, pair_name
 from ..lab import Lab
 from ..sparse import Design
-from ..weights import Weights, WeightsError, pair_from_json
+from ..weights import Weights, WeightsError, pair_weights, pairs_from_json
 from .controller import Controller
 from .dom import element
 from .views import Counts, Words
@@ -32,7 +32,7 @@ class Pairs:
         self.radii = radii  # novelty radius by pair name
         self.digits = digits  # the digit data loaded so far
         self.shipped = {"0-1": shipped_0_1}  # shipped weights by pair name, from weights/pairs.json as needed
-        self.pairs_text: str | None = None
+        self.pairs: dict | None = None  # weights/pairs.json, parsed the first time a pair needs it
         self.selects = (element("digit-a"), element("digit-b"))
         self.switching = False
         self.wanted_next: tuple[int, int] | None = None
@@ -100,9 +100,9 @@ class Pairs:
         """The pair's shipped weights: w rebuilt from their alpha over the pair's training images."""
         name = pair_name(*pair)
         if name not in self.shipped:
-            if self.pairs_text is None:
-                self.pairs_text = (await fetch_bytes("weights/pairs.json")).decode()
-            self.shipped[name] = pair_from_json(self.pairs_text, name, train_set)
+            if self.pairs is None:
+                self.pairs = pairs_from_json(await fetch_bytes("weights/pairs.json"))
+            self.shipped[name] = pair_weights(self.pairs, name, train_set)
         return self.shipped[name]
 
     def open(self, lab: Lab) -> None:
