@@ -32,7 +32,8 @@ class Flipper:
         page.verdict.show(flipped)
         page.why.show(flipped)
         page.sigmoid.show(flipped.z, flipped.p1, flipped.digits)
-        self.teachers.refresh(reading=flipped)
+        self.teachers.shown = flipped
+        self.teachers.refresh()
         put_pixels(self.ghost, ghost_rgba(flip.x, flip.delta), 28, 28)
         self.figure.hidden = False
         before = page.reading.digit
@@ -49,6 +50,7 @@ class Flipper:
 
     def reset(self) -> None:
         """A new drawing: the old flip no longer applies."""
+        self.teachers.shown = None
         self.figure.hidden = True
         self.size.hidden = True
         self.size.dataset.value = ""
@@ -62,11 +64,12 @@ class Teachers:
         self.panel, self.root = element("attribution-panel"), element("attribution")
         self.note, self.check = element("attribution-note"), element("attribution-check")
         self.sides = {side: self.root.querySelector(f'.gallery[data-side="{side}"]') for side in "ab"}
+        self.shown = None  # a flipped reading on display instead of the drawing's, until the next stroke
 
-    def refresh(self, _event=None, reading=None) -> None:
-        """Explain `reading` (by default the drawing's) if the panel is open."""
+    def refresh(self, _event=None) -> None:
+        """Explain the verdict on display (the drawing's, or a flip's) if the panel is open."""
         page = self.page
-        reading = reading or page.reading
+        reading = self.shown or page.reading
         if not self.panel.open:
             return
         for gallery in self.sides.values():
