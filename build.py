@@ -142,6 +142,7 @@ def cmd_build(_args=None) -> Path:
     (DIST / "weights").mkdir()
     for name in ("pairs.json", "novelty.json"):
         shutil.copy2(ROOT / "weights" / name, DIST / "weights" / name)
+    write_snapshot(DIST)
     write_generated(DIST)
     version = write_service_worker(DIST)
     print(f"built {DIST} (version {version})")
@@ -187,10 +188,29 @@ def write_generated(dist: Path) -> None:
     # so the page can show determinate progress while bytes arrive.
     config = json.loads((dist / "pyscript.json").read_text())
     fetched = [f"vendor/pyodide/{name}" for name in PYODIDE_FILES if not name.endswith(".mjs")]
-    boot = fetched + [name.removeprefix("./") for name in config["files"]]
+    boot = fetched + [SNAPSHOT_FILE] + [name.removeprefix("./") for name in config["files"]]
     total = sum((dist / name).stat().st_size for name in boot)
     index.write_text(text.replace('<body data-ready="false"', f'<body data-boot-bytes="{total}" data-ready="false"'))
     (dist / "palette.css").write_text(palette_css())
+
+
+SNAPSHOT_FILE = "vendor/python.snapshot.gz"
+
+
+def write_snapshot(dist: Path) -> None:
+    """The runtime's memory after Python started and imported the page's modules (digitlab/snapshot.py),
+    made under Node with the pinned Pyodide and gzipped; runtime.mjs learns its name, size and CRC-32."""
+    import gzip
+    import zlib
+
+    raw_path = dist / "vendor" / "python.snapshot"
+    run("node", str(ROOT / "make_snapshot.mjs"), str(NODE_MODULES / "pyodide"), str(PYSRC), str(raw_path))
+    memory = raw_path.read_bytes()
+    raw_path.unlink()
+    (dist / SNAPSHOT_FILE).write_bytes(gzip.compress(memory, 6, mtime=0))
+    expected = {"file": SNAPSHOT_FILE, "bytes": len(memory), "crc32": zlib.crc32(memory)}
+    runtime = dist / "js" / "runtime.mjs"
+    runtime.write_text(runtime.read_text().replace("__DIGITLAB_SNAPSHOT__", json.dumps(expected)))
 
 
 def write_service_worker(dist: Path) -> str:

@@ -1,8 +1,12 @@
 """While the runtime loads: determinate progress from the bytes arriving, and a pad that says it is not ready."""
 
+import gzip
+import json
+import zlib
+
 import pytest
 
-from browser import DIST, wait_ready
+from browser import DIST, ellipse_points, stroke, verdict, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -19,9 +23,81 @@ def test_boot_shows_progress_and_a_pad_that_is_not_ready_until_python_is(make_pa
     # Every byte the boot needs was counted against the total build.py wrote into the page.
     assert page.evaluate("document.querySelector('[data-testid=boot-progress]').value") >= 0.95
     assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=pad]')).pointerEvents") == "auto"
+    # Python came from the memory snapshot build.py made, not from a normal start.
+    assert page.evaluate("document.body.dataset.boot") == "snapshot"
 
 
 def test_the_page_knows_how_many_bytes_the_boot_downloads():
     html = (DIST / "index.html").read_text()
     total = int(html.split('data-boot-bytes="')[1].split('"')[0])
     assert total > (DIST / "vendor" / "pyodide" / "pyodide.asm.wasm").stat().st_size
+
+
+# ---- the memory snapshot, and what happens when it is not the right one ----------------------------
+
+SNAPSHOT_URL = "**/vendor/python.snapshot.gz"
+RUNTIME_URL = "**/js/runtime.mjs"
+
+
+def shipped_snapshot() -> tuple[bytes, bytes]:
+    packed = (DIST / "vendor" / "python.snapshot.gz").read_bytes()
+    return packed, gzip.decompress(packed)
+
+
+def other_runtime(route_page) -> None:
+    """A snapshot whose Pyodide build id is another's, with runtime.mjs expecting exactly that file: only
+    Pyodide's own check can refuse it, the way it refuses one a different Pyodide release made."""
+    _, memory = shipped_snapshot()
+    build_id = slice(16, 48)  # Pyodide's snapshot header: magic, offset, json length, padding, build id
+    memory = memory[: build_id.start] + bytes(reversed(memory[build_id])) + memory[build_id.stop :]
+    packed = gzip.compress(memory, 1)
+    expected = json.dumps({"file": "vendor/python.snapshot.gz", "bytes": len(memory), "crc32": zlib.crc32(memory)})
+    runtime = (DIST / "js" / "runtime.mjs").read_text()
+    start = runtime.index("const SNAPSHOT = ") + len("const SNAPSHOT = ")
+    runtime = runtime[:start] + expected + runtime[runtime.index(";", start) :]
+    route_page.route(SNAPSHOT_URL, lambda route: route.fulfill(body=packed, content_type="application/gzip"))
+    route_page.route(RUNTIME_URL, lambda route: route.fulfill(body=runtime, content_type="text/javascript"))
+
+
+def damaged(route_page) -> None:
+    packed, _ = shipped_snapshot()
+    middle = len(packed) // 2
+    broken = packed[:middle] + bytes(b ^ 0x5A for b in packed[middle : middle + 64]) + packed[middle + 64 :]
+    route_page.route(SNAPSHOT_URL, lambda route: route.fulfill(body=broken, content_type="application/gzip"))
+
+
+def truncated(route_page) -> None:
+    packed, _ = shipped_snapshot()
+    route_page.route(SNAPSHOT_URL, lambda route: route.fulfill(body=packed[: len(packed) // 3]))
+
+
+def from_another_build(route_page) -> None:
+    """A whole, valid gzip of a snapshot that is not this build's (a stale cache, a half-finished deploy)."""
+    _, memory = shipped_snapshot()
+    memory = memory[:-1] + bytes([memory[-1] ^ 1])
+    packed = gzip.compress(memory, 1)
+    route_page.route(SNAPSHOT_URL, lambda route: route.fulfill(body=packed, content_type="application/gzip"))
+
+
+def missing(route_page) -> None:
+    route_page.route(SNAPSHOT_URL, lambda route: route.fulfill(status=404, body="not found"))
+
+
+@pytest.mark.parametrize("spoil", [missing, damaged, truncated, from_another_build, other_runtime])
+def test_a_bad_snapshot_means_a_normal_start_and_a_working_page(make_page, watch, spoil):
+    page = make_page(wait=False)
+    spoil(page)
+    notes = []
+    page.on("console", lambda message: notes.append(message.text) if "digitlab:" in message.text else None)
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("document.body.dataset.boot") == "fresh"
+    # Refused where it should be: by Pyodide's build-id check, or before Pyodide ever saw it.
+    refused_by = "the snapshot was refused" if spoil is other_runtime else "without the snapshot"
+    assert any(refused_by in note for note in notes), notes
+    assert page.locator('[data-testid="error"]').is_hidden()
+    stroke(page, ellipse_points(0.5, 0.5, 0.22, 0.32))
+    assert verdict(page)[0] == "0"
+    # The watch fails the test on any console error: the fallback is silent but for an info line.
+    # Chromium's own line for the 404 is the one error a missing file must cause.
+    watch.errors = [e for e in watch.errors if not (spoil is missing and "status of 404" in e)]

@@ -1,6 +1,7 @@
 // Wire the pad and the chart helpers where the Python page layer (digitlab/page/) can find them.
 import { createPad } from "./pad.js";
 import { copyRegion, lineChart, placeholder, plot, putPixels } from "./charts.js";
+import { startSnapshot } from "./runtime.mjs";
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const pad = createPad(byTestId("pad"));
@@ -32,6 +33,9 @@ window.fetch = async (...args) => {
   );
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 };
+
+// The runtime's memory snapshot is the biggest file: start it now, while PyScript itself loads.
+startSnapshot();
 
 // Boot progress from PyScript's lifecycle, shown until Python says it is ready.
 const status = document.getElementById("boot-status");
