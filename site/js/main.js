@@ -33,6 +33,11 @@ window.fetch = async (...args) => {
   );
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 };
+// The snapshot arrives in a worker (runtime.mjs), which reports its bytes here.
+addEventListener("digitlab:bytes", ({ detail }) => {
+  received += detail;
+  if (document.body.dataset.ready !== "true" && expected) bootProgress.value = Math.min(received / expected, 1);
+});
 
 // The runtime's memory snapshot is the biggest file: start it now, while PyScript itself loads.
 startSnapshot();

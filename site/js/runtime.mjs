@@ -11,56 +11,52 @@ export { version };
 // build.py writes the snapshot's name, size and CRC-32 here. The gzip trailer carries the CRC-32 and
 // size of what it holds, and inflating checks the bytes against it: a truncated or damaged file fails
 // to inflate, and one from another build (a stale cache, a mixed deploy) has another CRC.
+// snapshot-worker.js does the fetching, inflating and checking, off the main thread.
 const SNAPSHOT = __DIGITLAB_SNAPSHOT__;
 const indexURL = new URL("../vendor/pyodide/", import.meta.url).href;
 let reading = null;
 
-/** Start fetching and inflating the snapshot; main.js calls this as early as it can. */
+/** Start fetching and inflating the snapshot in a worker; main.js calls this as early as it can.
+ * Resolves to the memory, or to null (with a note in the console) when there is no good one. */
 export function startSnapshot() {
-  reading ??= readSnapshot().catch((error) => {
-    console.info(`digitlab: starting Python without the snapshot (${error.message})`);
-    return null;
-  });
+  reading ??= readSnapshot()
+    .then((memory) => (performance.mark("digitlab:snapshot-read"), memory))
+    .catch((error) => {
+      console.info(`digitlab: starting Python without the snapshot (${error.message})`);
+      return null;
+    });
   return reading;
 }
 
-async function readSnapshot() {
-  if (!SNAPSHOT) throw new Error("this build has none");
-  if (typeof DecompressionStream !== "function") throw new Error("this browser cannot inflate it");
-  const response = await fetch(new URL(`../${SNAPSHOT.file}`, import.meta.url));
-  if (!response.ok) throw new Error(`${SNAPSHOT.file}: HTTP ${response.status}`);
-  // Inflate while the bytes arrive, keeping the last eight (the gzip trailer) to compare.
-  let tail = new Uint8Array(0);
-  const keepTail = new TransformStream({
-    transform(chunk, controller) {
-      const last = chunk.subarray(-8);
-      const joined = new Uint8Array(tail.length + last.length);
-      joined.set(tail);
-      joined.set(last, tail.length);
-      tail = joined.slice(-8);
-      controller.enqueue(chunk);
-    },
+function readSnapshot() {
+  if (!SNAPSHOT) return Promise.reject(new Error("this build has none"));
+  if (typeof DecompressionStream !== "function") return Promise.reject(new Error("this browser cannot inflate it"));
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./snapshot-worker.js", import.meta.url));
+    worker.onmessage = ({ data }) => {
+      if (data.received) {
+        dispatchEvent(new CustomEvent("digitlab:bytes", { detail: data.received }));
+        return;
+      }
+      worker.terminate();
+      if (data.memory) resolve(data.memory);
+      else reject(new Error(data.error));
+    };
+    worker.onerror = (event) => (worker.terminate(), reject(new Error(event.message || "the worker failed")));
+    const url = new URL(`../${SNAPSHOT.file}`, import.meta.url).href;
+    worker.postMessage({ url, bytes: SNAPSHOT.bytes, crc32: SNAPSHOT.crc32 });
   });
-  const inflating = response.body.pipeThrough(keepTail).pipeThrough(new DecompressionStream("gzip"));
-  const memory = new Uint8Array(
-    await new Response(inflating).arrayBuffer().catch(() => {
-      throw new Error(`${SNAPSHOT.file} is damaged: it does not inflate`);
-    }),
-  );
-  const trailer = new DataView(tail.buffer);
-  if (tail.length < 8 || trailer.getUint32(0, true) !== SNAPSHOT.crc32 || memory.length !== SNAPSHOT.bytes) {
-    throw new Error(`${SNAPSHOT.file} is not the one this build made`);
-  }
-  return memory;
 }
 
 /** What PyScript calls: Pyodide from the snapshot when there is a good one, else started normally. */
 export async function loadPyodide(options) {
+  performance.mark("digitlab:load-python");
   const memory = await startSnapshot();
   if (memory) {
     try {
       const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: memory });
       document.body.dataset.boot = "snapshot";
+      performance.mark("digitlab:python-started");
       return pyodide;
     } catch (error) {
       // Another runtime's snapshot (Pyodide checks its build id) or one it cannot restore.
@@ -69,5 +65,6 @@ export async function loadPyodide(options) {
   }
   const pyodide = await startPyodide({ ...options, indexURL });
   document.body.dataset.boot = "fresh";
+  performance.mark("digitlab:python-started");
   return pyodide;
 }

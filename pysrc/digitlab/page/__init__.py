@@ -58,6 +58,7 @@ def wire(page: Controller, runner: Runner, digits: Digits, pairs: Pairs) -> None
 
 async def start() -> None:
     """Boot on 0 versus 1 (its data and weights come with the page), or the pair the URL names."""
+    window.performance.mark("digitlab:page-start")
     status = document.getElementById("boot-status")
     status.textContent = "Loading the weights and the data…"
     digits = {}
@@ -76,6 +77,7 @@ async def start() -> None:
         await pairs.switch(wanted)
     page.refresh_controls()
     document.body.dataset.ready = "true"
+    window.performance.mark("digitlab:ready")
     status.textContent = "Ready: draw a digit."
     await asyncio.sleep(0)
     Source().show(source_text())
