@@ -50,8 +50,9 @@ STDLIB = (
     "zipfile",
     "zlib",
 )
-# Pyodide's own Python that PyScript uses while it starts (its event loop, unpacking the files).
-PYODIDE = ("pyodide.code", "pyodide.ffi", "pyodide.webloop", "pyodide._package_loader")
+# Only in the runtime: Pyodide's own Python that PyScript uses while it starts (its event loop,
+# unpacking the files), and the page layer, which reaches the page through `js` only when called.
+IN_PYODIDE = ("pyodide.code", "pyodide.ffi", "pyodide.webloop", "pyodide._package_loader", "digitlab.page")
 DIGITLAB = (
     "digitlab.config",
     "digitlab.data",
@@ -70,7 +71,7 @@ DIGITLAB = (
 
 def prepare() -> list[str]:
     """Import everything the snapshot should hold; returns the names, for build.py to report."""
-    names = STDLIB + DIGITLAB + (PYODIDE if sys.platform == "emscripten" else ())
+    names = STDLIB + DIGITLAB + (IN_PYODIDE if sys.platform == "emscripten" else ())
     for name in names:
         importlib.import_module(name)
     return list(names)

@@ -51,17 +51,17 @@ function readSnapshot() {
 /** What PyScript calls: Pyodide from the snapshot when there is a good one, else started normally. */
 export async function loadPyodide(options) {
   performance.mark("digitlab:load-python");
-  const memory = await startSnapshot();
-  if (memory) {
-    try {
-      const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: memory });
-      document.body.dataset.boot = "snapshot";
-      performance.mark("digitlab:python-started");
-      return pyodide;
-    } catch (error) {
-      // Another runtime's snapshot (Pyodide checks its build id) or one it cannot restore.
-      console.info(`digitlab: the snapshot was refused (${error.message}); starting Python normally`);
-    }
+  // Handed over as a promise, so Pyodide loads its own files while the snapshot is still inflating;
+  // with no good snapshot it rejects before Pyodide has started anything.
+  const memory = startSnapshot().then((memory) => memory ?? Promise.reject(new Error("no snapshot")));
+  try {
+    const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: memory });
+    document.body.dataset.boot = "snapshot";
+    performance.mark("digitlab:python-started");
+    return pyodide;
+  } catch (error) {
+    // Another runtime's snapshot (Pyodide checks its build id) or one it cannot restore.
+    if (await startSnapshot()) console.info(`digitlab: the snapshot was refused (${error.message}); starting Python normally`);
   }
   const pyodide = await startPyodide({ ...options, indexURL });
   document.body.dataset.boot = "fresh";

@@ -7,8 +7,6 @@ import asyncio
 import inspect
 import json
 
-from pyscript import document, window
-
 from .. import model, reference
 from ..config import HYPERPARAMETERS
 from ..data import decode_digit, digit_file, pair_bundle
@@ -16,6 +14,7 @@ from ..lab import Lab
 from ..weights import load_weights
 from .controller import Controller
 from .digits import Digits
+from .dom import document, window
 from .explaining import Flipper, Teachers
 from .pairs import Pairs
 from .training import Runner

@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 
 from pyodide.ffi import create_proxy
-from pyscript import window
 
 from ..lab import Lab, describe
 from ..preprocess import NotADigit
 from ..weights import MAX_BYTES, WeightsError, digits_of, weights_from_json
 from . import views
-from .dom import download, element, js_bytes, js_object
+from .dom import download, element, js_bytes, js_object, window
 from .keeping import Keeper
 
 

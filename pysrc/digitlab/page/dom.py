@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import js
 from pyodide.ffi import JsException, create_proxy, to_js
-from pyscript import document, window
+
+
+class BrowserGlobal:
+    """`document` or `window`, looked up when used rather than when imported: the runtime's memory
+    snapshot (digitlab/snapshot.py) imports the page layer where there is no page."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(getattr(js, self._name), attribute)
+
+
+document, window = BrowserGlobal("document"), BrowserGlobal("window")
 
 
 def element(testid: str):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pyscript import document
-
 from ..flip import smallest_flip
 from ..render import ghost_rgba, ink_rgba
 from .controller import Controller
-from .dom import element
+from .dom import document, element
 from .views import put_pixels
 
 

@@ -8,11 +8,9 @@ anything unreadable is dropped with a note.
 
 from __future__ import annotations
 
-from pyscript import window
-
 from ..lab import Example, examples_from_json, examples_to_json, merge_examples
 from ..weights import Weights, weights_from_json
-from .dom import Storage
+from .dom import Storage, window
 
 
 def scope() -> str:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 
 from pyodide.ffi import JsException
-from pyscript import document, window
 
 from ..data import BundleError, Digit, decode_digit, digit_file, pair_bundle, pair_name
 from ..lab import Lab
 from ..sparse import Design
 from ..weights import Weights, WeightsError, pair_weights, pairs_from_json
 from .controller import Controller
-from .dom import element
+from .dom import document, element, window
 from .views import Counts, Words
 
 HASH = re.compile(r"#pair=(\d)-(\d)")

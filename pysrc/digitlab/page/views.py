@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import time
 
-from pyscript import document, window
-
 from ..config import HYPERPARAMETERS
 from ..lab import Reading, TestQuality, TestReport
 from ..model import Progress, log1pexp, sigmoid
 from ..novelty import SURE
 from ..preprocess import Stages
 from ..render import diverging_rgba, gray_rgba, ink_rgba
-from .dom import element, js_bytes, js_object
+from .dom import document, element, js_bytes, js_object, window
 
 STAGE_CANVASES = ("stage-crop", "stage-scaled", "model-input")
 GALLERY_FIRST = 24
