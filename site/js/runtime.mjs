@@ -54,6 +54,7 @@ export async function loadPyodide(options) {
   // Handed over as a promise, so Pyodide loads its own files while the snapshot is still inflating;
   // with no good snapshot it rejects before Pyodide has started anything.
   const memory = startSnapshot().then((memory) => memory ?? Promise.reject(new Error("no snapshot")));
+  memory.catch(() => {}); // Pyodide awaits it only later: not an unhandled rejection meanwhile
   try {
     const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: memory });
     document.body.dataset.boot = "snapshot";
