@@ -25,6 +25,8 @@ def test_boot_shows_progress_and_a_pad_that_is_not_ready_until_python_is(make_pa
     assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=pad]')).pointerEvents") == "auto"
     # Python came from the memory snapshot build.py made, not from a normal start.
     assert page.evaluate("document.body.dataset.boot") == "snapshot"
+    # ...with the start state (data, shipped weights, test design) built from these very files.
+    assert page.evaluate("document.body.dataset.startState") == "prepared"
 
 
 def test_the_page_knows_how_many_bytes_the_boot_downloads():
@@ -92,6 +94,7 @@ def test_a_bad_snapshot_means_a_normal_start_and_a_working_page(make_page, watch
     page.reload()
     wait_ready(page)
     assert page.evaluate("document.body.dataset.boot") == "fresh"
+    assert page.evaluate("document.body.dataset.startState") == "built"
     # Refused where it should be: by Pyodide's build-id check, or before Pyodide ever saw it.
     refused_by = "the snapshot was refused" if spoil is other_runtime else "without the snapshot"
     assert any(refused_by in note for note in notes), notes

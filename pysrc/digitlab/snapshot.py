@@ -54,6 +54,7 @@ STDLIB = (
 # unpacking the files), and the page layer, which reaches the page through `js` only when called.
 IN_PYODIDE = ("pyodide.code", "pyodide.ffi", "pyodide.webloop", "pyodide._package_loader", "digitlab.page")
 DIGITLAB = (
+    "digitlab.boot",
     "digitlab.config",
     "digitlab.data",
     "digitlab.flip",
@@ -70,8 +71,10 @@ DIGITLAB = (
 
 
 def prepare() -> list[str]:
-    """Import everything the snapshot should hold; returns the names, for build.py to report."""
+    """Import everything the snapshot should hold and build the page's start state from the files
+    in the current folder (boot.py); returns the module names, for build.py to report."""
     names = STDLIB + DIGITLAB + (IN_PYODIDE if sys.platform == "emscripten" else ())
     for name in names:
         importlib.import_module(name)
+    importlib.import_module("digitlab.boot").prepare()
     return list(names)

@@ -48,6 +48,19 @@ function readSnapshot() {
   });
 }
 
+/** Pyodide's Emscripten module with room for the snapshot. Pyodide copies the snapshot into the module's
+ * memory as instantiated (30 MiB) without growing it first; the snapshot holds more (the prepared page
+ * state, digitlab/boot.py), so grow the memory to the snapshot's heap before Pyodide restores it. */
+async function createGrownModule(settings, memory) {
+  const { default: createPyodideModule } = await import("../vendor/pyodide/pyodide.asm.mjs");
+  const module = await createPyodideModule(settings);
+  const snapshot = await memory;
+  const heapStart = new DataView(snapshot.buffer, snapshot.byteOffset, 8).getUint32(4, true); // header: magic, heap offset
+  const heapBytes = snapshot.length - heapStart;
+  if (module.HEAP8.length < heapBytes) module.growMemory(heapBytes);
+  return module;
+}
+
 /** What PyScript calls: Pyodide from the snapshot when there is a good one, else started normally. */
 export async function loadPyodide(options) {
   performance.mark("digitlab:load-python");
@@ -56,7 +69,8 @@ export async function loadPyodide(options) {
   const memory = startSnapshot().then((memory) => memory ?? Promise.reject(new Error("no snapshot")));
   memory.catch(() => {}); // Pyodide awaits it only later: not an unhandled rejection meanwhile
   try {
-    const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: memory });
+    const createPyodideModule = (settings) => createGrownModule(settings, memory);
+    const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: memory, createPyodideModule });
     document.body.dataset.boot = "snapshot";
     performance.mark("digitlab:python-started");
     return pyodide;

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 
-from .. import model, reference
+from .. import boot, model, reference
 from ..config import HYPERPARAMETERS
-from ..data import decode_digit, digit_file, pair_bundle
-from ..lab import Lab
-from ..weights import load_weights
 from .controller import Controller
 from .digits import Digits
 from .dom import document, window
@@ -60,15 +56,10 @@ async def start() -> None:
     window.performance.mark("digitlab:page-start")
     status = document.getElementById("boot-status")
     status.textContent = "Loading the weights and the data…"
-    digits = {}
-    for digit in (0, 1):
-        with open(f"data/{digit_file(digit)}", "rb") as handle:
-            digits[digit] = decode_digit(handle.read())
-    shipped = load_weights("weights.json")
-    with open("weights/novelty.json") as handle:
-        radii = json.load(handle)["radius"]
-    page = Controller(Lab(pair_bundle(digits[0], digits[1]), shipped, radii["0-1"]))
-    pairs, your_digits = Pairs(page, digits, shipped, radii), Digits(page)
+    state, prepared = boot.start_state()
+    document.body.dataset.startState = "prepared" if prepared else "built"
+    page = Controller(state.lab)
+    pairs, your_digits = Pairs(page, state.digits, state.shipped, state.radii), Digits(page)
     wire(page, Runner(page, your_digits), your_digits, pairs)
     wanted = pairs.wanted()  # before open() writes the pair in use into the URL
     pairs.open(page.lab)

@@ -1,0 +1,72 @@
+"""The state the page starts in (0 versus 1: its data, shipped weights and novelty radii), built from
+the files that come with the page.
+
+Building it costs ~150 ms in the browser, mostly checking and parsing weights.json. The runtime's
+memory snapshot (snapshot.py) holds one already built from the same files; the page uses it only
+when the bytes it reads now hash to the bytes it was built from, and builds afresh otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .data import Digit, decode_digit, digit_file, pair_bundle
+from .lab import Lab
+from .weights import Weights, weights_from_json
+
+BOOT_PAIR = (0, 1)
+WEIGHTS_FILE = "weights.json"
+NOVELTY_FILE = "weights/novelty.json"
+FILES = (*(f"data/{digit_file(d)}" for d in BOOT_PAIR), WEIGHTS_FILE, NOVELTY_FILE)
+
+
+@dataclass
+class Start:
+    digits: dict[int, Digit]
+    shipped: Weights
+    radii: dict[str, float]
+    lab: Lab  # ready to use: test design, prototypes and shipped test probabilities computed
+
+
+_built: dict[str, Start] = {}  # by digest of the files' bytes; filled by prepare() in the snapshot
+
+
+def read_file(name: str) -> bytes:
+    with open(name, "rb") as handle:
+        return handle.read()
+
+
+def digest(contents: dict[str, bytes]) -> str:
+    hashed = hashlib.sha256()
+    for name in FILES:
+        hashed.update(name.encode() + b"\0" + len(contents[name]).to_bytes(8, "big") + contents[name])
+    return hashed.hexdigest()
+
+
+def build(contents: dict[str, bytes]) -> Start:
+    digits = {d: decode_digit(contents[f"data/{digit_file(d)}"]) for d in BOOT_PAIR}
+    shipped = weights_from_json(contents[WEIGHTS_FILE])
+    radii = json.loads(contents[NOVELTY_FILE])["radius"]
+    lab = Lab(pair_bundle(*(digits[d] for d in BOOT_PAIR)), shipped, radii["0-1"])
+    lab.prototypes  # noqa: B018 - built now, not on the first stroke
+    lab.test_report()
+    return Start(digits, shipped, radii, lab)
+
+
+def prepare(read: Callable[[str], bytes] = read_file) -> str:
+    """Build the start state and keep it for start_state(); returns the files' digest."""
+    contents = {name: read(name) for name in FILES}
+    key = digest(contents)
+    _built[key] = build(contents)
+    return key
+
+
+def start_state(read: Callable[[str], bytes] = read_file) -> tuple[Start, bool]:
+    """The start state for the files as they are now, and whether it was the one built beforehand.
+    A prepared state is handed out once: the page goes on to change its Lab."""
+    contents = {name: read(name) for name in FILES}
+    prepared = _built.pop(digest(contents), None)
+    return (prepared, True) if prepared is not None else (build(contents), False)

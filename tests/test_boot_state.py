@@ -1,0 +1,57 @@
+"""boot.py: the page's start state, prepared ahead (in the snapshot) only ever used for the same files."""
+
+from pathlib import Path
+
+import pytest
+
+from digitlab import boot
+
+SITE = Path(__file__).resolve().parents[1] / "site"
+WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
+
+
+def shipped_files(name: str) -> bytes:
+    # build.py puts weights/mnist01.json at weights.json and weights/novelty.json beside it
+    if name == boot.WEIGHTS_FILE:
+        return (WEIGHTS / "mnist01.json").read_bytes()
+    if name == boot.NOVELTY_FILE:
+        return (WEIGHTS / "novelty.json").read_bytes()
+    return (SITE / name).read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def nothing_prepared():
+    boot._built.clear()
+    yield
+    boot._built.clear()
+
+
+def test_a_prepared_state_is_used_for_the_same_files_and_handed_out_once():
+    boot.prepare(shipped_files)
+    state, prepared = boot.start_state(shipped_files)
+    assert prepared
+    again, prepared_again = boot.start_state(shipped_files)
+    assert not prepared_again and again.lab is not state.lab  # the page changes its Lab: never shared
+
+
+def test_changed_files_are_built_afresh_not_taken_from_the_prepared_state():
+    boot.prepare(shipped_files)
+
+    def newer_weights(name: str) -> bytes:
+        data = shipped_files(name)
+        return data.replace(b'"b":', b'"b": ', 1) if name == boot.WEIGHTS_FILE else data
+
+    assert newer_weights(boot.WEIGHTS_FILE) != shipped_files(boot.WEIGHTS_FILE)
+    _, prepared = boot.start_state(newer_weights)
+    assert not prepared
+
+
+def test_the_prepared_state_is_what_building_gives():
+    boot.prepare(shipped_files)
+    prepared, _ = boot.start_state(shipped_files)
+    built, was_prepared = boot.start_state(shipped_files)
+    assert not was_prepared
+    assert prepared.shipped.w == built.shipped.w and prepared.shipped.b == built.shipped.b
+    assert prepared.radii == built.radii
+    assert prepared.lab.test_report().accuracy == built.lab.test_report().accuracy
+    assert prepared.lab.bundle.test.pixels == built.lab.bundle.test.pixels
