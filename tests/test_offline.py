@@ -55,7 +55,9 @@ def test_strict_csp_local_runtime_and_an_installable_manifest(make_page, watch):
     assert any(u.endswith("vendor/pyodide/pyodide.asm.wasm") for u in urls)
     assert all(u.startswith(watch.origin) for u in urls)
     config = json.loads(page.evaluate("fetch('pyscript.json').then(r => r.text())"))
-    assert config["interpreter"].startswith("./vendor/")
+    # PyScript's interpreter is our local module (runtime.mjs), which starts the vendored Pyodide.
+    assert config["interpreter"] == "./js/runtime.mjs"
+    assert 'from "../vendor/pyodide/pyodide.mjs"' in page.evaluate("fetch('js/runtime.mjs').then(r => r.text())")
     manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
     assert manifest["start_url"] == "./" and manifest["display"] == "standalone"
     assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
