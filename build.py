@@ -207,8 +207,9 @@ def write_snapshot(dist: Path) -> None:
     run("node", str(ROOT / "make_snapshot.mjs"), str(NODE_MODULES / "pyodide"), str(PYSRC), str(dist), str(raw_path))
     memory = raw_path.read_bytes()
     raw_path.unlink()
-    (dist / SNAPSHOT_FILE).write_bytes(gzip.compress(memory, 6, mtime=0))
-    expected = {"file": SNAPSHOT_FILE, "bytes": len(memory), "crc32": zlib.crc32(memory)}
+    packed = gzip.compress(memory, 6, mtime=0)
+    (dist / SNAPSHOT_FILE).write_bytes(packed)
+    expected = {"file": SNAPSHOT_FILE, "bytes": len(memory), "crc32": zlib.crc32(memory), "packed": len(packed)}
     runtime = dist / "js" / "runtime.mjs"
     runtime.write_text(runtime.read_text().replace("__DIGITLAB_SNAPSHOT__", json.dumps(expected)))
 

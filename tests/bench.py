@@ -127,8 +127,8 @@ def visit(context, url: str, link: dict | None = None) -> tuple[float, str]:
 
 
 def cold_boot(browser, url: str, link: dict | None = None) -> tuple[float, str]:
-    """A first visit: an empty context, so no HTTP cache and no service worker."""
-    context = new_context(browser)
+    """A first visit: an empty context, so no HTTP cache and no service worker yet (the page may register one)."""
+    context = new_context(browser, service_workers="allow")
     try:
         return visit(context, url, link)
     finally:

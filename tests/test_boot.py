@@ -5,8 +5,9 @@ import json
 import zlib
 
 import pytest
+from conftest import open_page
 
-from browser import DIST, ellipse_points, stroke, verdict, wait_ready
+from browser import DIST, READY, ellipse_points, stroke, verdict, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,8 @@ def other_runtime(route_page) -> None:
     build_id = slice(16, 48)  # Pyodide's snapshot header: magic, offset, json length, padding, build id
     memory = memory[: build_id.start] + bytes(reversed(memory[build_id])) + memory[build_id.stop :]
     packed = gzip.compress(memory, 1)
-    expected = json.dumps({"file": "vendor/python.snapshot.gz", "bytes": len(memory), "crc32": zlib.crc32(memory)})
+    expected = {"file": "vendor/python.snapshot.gz", "bytes": len(memory), "crc32": zlib.crc32(memory)}
+    expected = json.dumps(expected | {"packed": len(packed)})
     runtime = (DIST / "js" / "runtime.mjs").read_text()
     start = runtime.index("const SNAPSHOT = ") + len("const SNAPSHOT = ")
     runtime = runtime[:start] + expected + runtime[runtime.index(";", start) :]
@@ -104,3 +106,34 @@ def test_a_bad_snapshot_means_a_normal_start_and_a_working_page(make_page, watch
     # The watch fails the test on any console error: the fallback is silent but for an info line.
     # Chromium's own line for the 404 is the one error a missing file must cause.
     watch.errors = [e for e in watch.errors if not (spoil is missing and "status of 404" in e)]
+
+
+def test_a_slow_first_visit_starts_python_normally_and_the_next_visit_has_the_snapshot(browser, site_url, watch):
+    """On a 10 Mbit/s link the snapshot's 7-8 MB cost more than they save: Python starts normally, and
+    the service worker caches the snapshot once the page is ready, for the next visit."""
+    context, page = open_page(browser, watch, service_workers="allow")
+    notes = []
+    page.on("console", lambda message: notes.append(message.text) if "digitlab:" in message.text else None)
+    link = context.new_cdp_session(page)
+    link.send("Network.enable")
+    ten_mbit = 10e6 / 8
+    link.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": ten_mbit, "uploadThroughput": ten_mbit},
+    )
+    page.goto(site_url)
+    # The decision is taken when PyScript asks for Python; the rest of the boot may go at full speed.
+    page.wait_for_function("performance.getEntriesByName('digitlab:load-python').length > 0", polling=50)
+    link.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    wait_ready(page)
+    assert page.evaluate("document.body.dataset.boot") == "fresh"
+    assert any("a slow link" in note for note in notes), notes
+    page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')  # the service worker's cache is full
+    again = context.new_page()
+    again.goto(site_url)
+    again.wait_for_selector(READY, state="attached")
+    assert again.evaluate("document.body.dataset.boot") == "snapshot"
+    context.close()

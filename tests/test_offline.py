@@ -36,6 +36,7 @@ def test_service_worker_makes_the_app_work_offline(browser, site_url):
     context.set_offline(True)
     page.reload()
     page.wait_for_selector(READY)
+    assert page.evaluate("document.body.dataset.boot") == "snapshot"  # the memory snapshot is cached too
     stroke(page, ellipse_points(0.5, 0.5, 0.28, 0.32))
     assert verdict(page)[0] == "0"
     stroke(page, line_points(0.5, 0.1, 0.5, 0.2))  # more ink: still answers from the cache

@@ -50,14 +50,22 @@ addEventListener("py:ready", () => {
 
 // Offline after the first visit: once the service worker is active, every file is in its cache.
 // A new deploy installs beside the running one and waits; the page offers to reload into it.
+// Registered once the page is ready: filling its cache fetches every file again, which on a first
+// visit would compete with the boot's own downloads.
+const pageReady = new Promise((resolve) => {
+  const check = () => document.body.dataset.ready === "true" && (watcher.disconnect(), resolve());
+  const watcher = new MutationObserver(check);
+  watcher.observe(document.body, { attributes: true, attributeFilter: ["data-ready"] });
+  check();
+});
 if ("serviceWorker" in navigator) {
   const offerUpdate = (worker) => {
     const button = byTestId("update-ready");
     button.hidden = false;
     button.onclick = () => worker.postMessage("skip-waiting");
   };
-  navigator.serviceWorker
-    .register("./sw.js")
+  pageReady
+    .then(() => navigator.serviceWorker.register("./sw.js"))
     .then((registration) => {
       if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
       registration.addEventListener("updatefound", () => {

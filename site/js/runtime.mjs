@@ -14,7 +14,14 @@ export { version };
 // snapshot-worker.js does the fetching, inflating and checking, off the main thread.
 const SNAPSHOT = __DIGITLAB_SNAPSHOT__;
 const indexURL = new URL("../vendor/pyodide/", import.meta.url).href;
+// The snapshot spares ~3 s of starting Python on a 2-core machine and costs its download (7-8 MB)
+// where it is not cached yet. When PyScript asks for Python and the rest of the snapshot would take
+// longer than this to arrive at the pace seen so far, start Python normally and leave the snapshot to
+// the service worker, which caches it after the page is ready: the next visit gets it from there.
+const WORTH_WAITING_S = 1.5;
 let reading = null;
+let stopReading = () => {};
+const download = { started: 0, arrived: 0, complete: false, failed: false };
 
 /** Start fetching and inflating the snapshot in a worker; main.js calls this as early as it can.
  * Resolves to the memory, or to null (with a note in the console) when there is no good one. */
@@ -22,6 +29,7 @@ export function startSnapshot() {
   reading ??= readSnapshot()
     .then((memory) => (performance.mark("digitlab:snapshot-read"), memory))
     .catch((error) => {
+      download.failed = true;
       console.info(`digitlab: starting Python without the snapshot (${error.message})`);
       return null;
     });
@@ -33,9 +41,19 @@ function readSnapshot() {
   if (typeof DecompressionStream !== "function") return Promise.reject(new Error("this browser cannot inflate it"));
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./snapshot-worker.js", import.meta.url));
+    stopReading = (why) => {
+      download.failed = true;
+      worker.terminate();
+      reject(new Error(why));
+    };
     worker.onmessage = ({ data }) => {
       if (data.received) {
+        download.arrived += data.received;
         dispatchEvent(new CustomEvent("digitlab:bytes", { detail: data.received }));
+        return;
+      }
+      if (data.complete) {
+        download.complete = true;
         return;
       }
       worker.terminate();
@@ -44,8 +62,21 @@ function readSnapshot() {
     };
     worker.onerror = (event) => (worker.terminate(), reject(new Error(event.message || "the worker failed")));
     const url = new URL(`../${SNAPSHOT.file}`, import.meta.url).href;
+    download.started = performance.now();
     worker.postMessage({ url, bytes: SNAPSHOT.bytes, crc32: SNAPSHOT.crc32 });
   });
+}
+
+/** Seconds the rest of the snapshot would take at the pace it has arrived so far: 0 once it is all here
+ * or when the service worker serves it from its cache; up to 0.5 s spent waiting for a first pace. */
+async function secondsToWait() {
+  if (download.complete || navigator.serviceWorker?.controller) return 0;
+  for (let waited = 0; !download.arrived && waited < 500; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (download.complete) return 0;
+  const pace = download.arrived / Math.max(performance.now() - download.started, 1); // bytes per ms
+  return pace > 0 ? (SNAPSHOT.packed - download.arrived) / pace / 1000 : Infinity;
 }
 
 /** Pyodide's Emscripten module with room for the snapshot. Pyodide copies the snapshot into the module's
@@ -64,9 +95,14 @@ async function createGrownModule(settings, memory) {
 /** What PyScript calls: Pyodide from the snapshot when there is a good one, else started normally. */
 export async function loadPyodide(options) {
   performance.mark("digitlab:load-python");
-  // Handed over as a promise, so Pyodide loads its own files while the snapshot is still inflating;
-  // with no good snapshot it rejects before Pyodide has started anything.
-  const memory = startSnapshot().then((memory) => memory ?? Promise.reject(new Error("no snapshot")));
+  const reading = startSnapshot();
+  const wait = await secondsToWait();
+  if (wait > WORTH_WAITING_S) stopReading(`a slow link: ${wait.toFixed(1)} s more to download it`);
+  // Pyodide starts downloading its own files as soon as it is called: once it has been handed a
+  // snapshot that then fails, they are downloaded twice. Where the answer is known, go straight on.
+  if (download.failed) return startNormally(options);
+  // Handed over as a promise, so Pyodide loads its own files while the snapshot is still inflating.
+  const memory = reading.then((memory) => memory ?? Promise.reject(new Error("no snapshot")));
   memory.catch(() => {}); // Pyodide awaits it only later: not an unhandled rejection meanwhile
   try {
     const createPyodideModule = (settings) => createGrownModule(settings, memory);
@@ -76,8 +112,12 @@ export async function loadPyodide(options) {
     return pyodide;
   } catch (error) {
     // Another runtime's snapshot (Pyodide checks its build id) or one it cannot restore.
-    if (await startSnapshot()) console.info(`digitlab: the snapshot was refused (${error.message}); starting Python normally`);
+    if (await reading) console.info(`digitlab: the snapshot was refused (${error.message}); starting Python normally`);
   }
+  return startNormally(options);
+}
+
+async function startNormally(options) {
   const pyodide = await startPyodide({ ...options, indexURL });
   document.body.dataset.boot = "fresh";
   performance.mark("digitlab:python-started");

@@ -1,6 +1,7 @@
 // Fetch and inflate the runtime's memory snapshot off the main thread (31 MB of inflating would
 // otherwise stall the page and PyScript's own loading). runtime.mjs starts it and gets, in order:
-// {received} for each compressed chunk (the page's progress bar), then {memory} or {error}.
+// {received} for each compressed chunk (the page's progress bar and its pace), {complete} when the
+// last has arrived, then {memory} or {error}.
 self.onmessage = async ({ data: { url, bytes, crc32 } }) => {
   try {
     const memory = await inflate(url, bytes, crc32);
@@ -25,6 +26,9 @@ async function inflate(url, bytes, crc32) {
       joined.set(chunk.subarray(-8), tail.length);
       tail = joined.slice(-8);
       controller.enqueue(chunk);
+    },
+    flush() {
+      postMessage({ complete: true }); // every byte is here; what is left is inflating
     },
   });
   const reader = response.body.pipeThrough(counted).pipeThrough(new DecompressionStream("gzip")).getReader();
