@@ -223,9 +223,32 @@ def bench_pipeline(browser, base: str) -> dict:
     return result
 
 
+LONG_TASK = 250  # ms: the most the main thread may be busy at once after ready (issue: "never frozen")
+
+
+def watch_long_tasks(page) -> None:
+    """Record every task over 50 ms (the browser's definition of a long task) from now on."""
+    page.evaluate("""() => {
+        window.longTasks = [];
+        new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration)))
+            .observe({type: 'longtask'});
+    }""")
+
+
+def long_tasks(page) -> dict:
+    durations = page.evaluate("window.longTasks")
+    return {
+        "long_tasks": len(durations),
+        "longest_task_ms": max(durations, default=0.0),
+        "tasks_over_limit": sum(d > LONG_TASK for d in durations),
+    }
+
+
 def bench_training_browser(browser, base: str, rounds: int) -> dict:
     context, page = open_app(browser, base)
+    watch_long_tasks(page)
     runs = [page.evaluate(CLICK_TO_WEIGHTS) for _ in range(rounds)]
+    training_tasks = long_tasks(page)
     context.close()
     pipelines = [bench_pipeline(browser, base) for _ in range(rounds)]
     return {
@@ -235,6 +258,7 @@ def bench_training_browser(browser, base: str, rounds: int) -> dict:
         "ms_per_iteration": median([r["elapsedMs"] / r["iterations"] for r in runs]),
         "pipeline_ms": median([p["ms"] for p in pipelines]),
         "pipeline_iterations": pipelines[-1]["iterations"],
+        "during_training": training_tasks,
     }
 
 
@@ -303,6 +327,7 @@ def bench_pairs(browser, base: str) -> dict:
 
 def bench_prediction(browser, base: str, strokes: int) -> dict:
     context, page = open_app(browser, base)
+    watch_long_tasks(page)  # from the moment the page says it is ready
     seen_from_playwright = []
     shapes = [line_points(0.5, 0.15, 0.5, 0.85), ellipse_points(0.5, 0.5, 0.28, 0.32)]
     for k in range(strokes):
@@ -323,6 +348,7 @@ def bench_prediction(browser, base: str, strokes: int) -> dict:
     # Only pointer strokes: every other measure is the Clear button's empty verdict.
     in_page = in_page[1::2]
     preprocess = page.evaluate("performance.getEntriesByName('preprocess-and-predict').map(e => e.duration)")
+    drawing_tasks = long_tasks(page)
     stroke(page, line_points(0.5, 0.15, 0.5, 0.85))  # the helper still works after the run
     context.close()
     return {
@@ -332,6 +358,7 @@ def bench_prediction(browser, base: str, strokes: int) -> dict:
         "playwright_p95_ms": p95(seen_from_playwright),
         "preprocess_and_predict_median_ms": median(preprocess),
         "strokes": len(in_page),
+        "while_drawing": drawing_tasks,
     }
 
 
@@ -429,6 +456,16 @@ def boot_rows(boot: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def long_task_rows(when: str, tasks: dict) -> list[tuple[str, str, str]]:
+    return [
+        (
+            f"long tasks {when}: longest",
+            f"{tasks['longest_task_ms']:.0f} ms",
+            f"{tasks['long_tasks']} over 50 ms, {tasks['tasks_over_limit']} over {LONG_TASK} (target 0)",
+        )
+    ]
+
+
 def print_table(r: dict) -> None:
     boot, tb, tc, pr, size = r["boot"], r["train_browser"], r["train_cpython"], r["predict"], r["size"]
     rows = [
@@ -471,6 +508,8 @@ def print_table(r: dict) -> None:
             f"p95 {pr['playwright_p95_ms']:.1f} ms (targets 50 / 100)",
         ),
         ("predict: preprocessing + prediction alone", f"median {pr['preprocess_and_predict_median_ms']:.1f} ms", ""),
+        *long_task_rows(f"after ready, drawing {pr['strokes']} strokes", pr["while_drawing"]),
+        *long_task_rows(f"during {len(tb['click_to_weights_ms'])} default training runs", tb["during_training"]),
         (
             "size: runtime (Pyodide + PyScript) cold load",
             f"{size['runtime_bytes'] / 1e6:.2f} MB",
