@@ -250,11 +250,18 @@ class CachedHandler(QuietHandler):
         super().end_headers()
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A browser that drops a download it no longer wants (the snapshot on a slow link) is not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(directory: Path, port: int = 0, max_age: int | None = None) -> http.server.ThreadingHTTPServer:
     """A static server for `directory`; with max_age, responses say Cache-Control: max-age=<max_age>."""
     handler_class = QuietHandler if max_age is None else type("Cached", (CachedHandler,), {"max_age": max_age})
     handler = functools.partial(handler_class, directory=str(directory))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return QuietServer(("127.0.0.1", port), handler)
 
 
 def cmd_serve(args) -> None:

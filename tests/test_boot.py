@@ -97,6 +97,8 @@ def test_a_bad_snapshot_means_a_normal_start_and_a_working_page(make_page, watch
     wait_ready(page)
     assert page.evaluate("document.body.dataset.boot") == "fresh"
     assert page.evaluate("document.body.dataset.startState") == "built"
+    # The progress bar stopped waiting for the bytes of a snapshot that was not used.
+    assert page.evaluate("document.querySelector('[data-testid=boot-progress]').value") >= 0.95
     # Refused where it should be: by Pyodide's build-id check, or before Pyodide ever saw it.
     refused_by = "the snapshot was refused" if spoil is other_runtime else "without the snapshot"
     assert any(refused_by in note for note in notes), notes
@@ -131,6 +133,7 @@ def test_a_slow_first_visit_starts_python_normally_and_the_next_visit_has_the_sn
     wait_ready(page)
     assert page.evaluate("document.body.dataset.boot") == "fresh"
     assert any("a slow link" in note for note in notes), notes
+    assert page.evaluate("document.querySelector('[data-testid=boot-progress]').value") >= 0.95
     page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')  # the service worker's cache is full
     again = context.new_page()
     again.goto(site_url)

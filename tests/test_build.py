@@ -1,5 +1,7 @@
 """build.py's products without a browser: the service worker's versioning, the Pages workflow, `serve`."""
 
+import gzip
+import json
 import re
 import shutil
 import socket
@@ -25,6 +27,34 @@ def test_service_worker_cache_is_versioned_by_content(tmp_path):
     assert f'"{second}"' in worker and '"./index.html"' in worker and '"./weights.json"' in worker
     assert '"./palette.css"' in worker
     assert "__DIGITLAB" not in worker
+
+
+def test_the_snapshot_is_the_one_runtime_mjs_expects_made_by_the_pinned_pyodide_and_cached_offline():
+    import zlib
+
+    packed = (DIST / "vendor" / "python.snapshot.gz").read_bytes()
+    memory = gzip.decompress(packed)
+    runtime = (DIST / "js" / "runtime.mjs").read_text()
+    expected = json.loads(re.search(r"const SNAPSHOT = (\{.*?\});", runtime).group(1))
+    assert expected == {
+        "file": "vendor/python.snapshot.gz",
+        "bytes": len(memory),
+        "crc32": zlib.crc32(memory),
+        "packed": len(packed),
+    }
+    # Pyodide's snapshot header: magic "\0snp", heap offset, JSON length, padding, then the build id that
+    # Pyodide compares with its own on restore.
+    assert memory[:4] == (0x706E7300).to_bytes(4, "little")
+    pyodide = (DIST / "vendor" / "pyodide" / "pyodide.mjs").read_text()
+    build_id = re.search(r'BUILD_ID:"([0-9a-f]{64})"', pyodide).group(1)
+    words = [int.from_bytes(memory[16 + 4 * k : 20 + 4 * k], "little") for k in range(8)]
+    assert "".join(f"{w:08x}" for w in words) == build_id
+    worker = (DIST / "sw.js").read_text()
+    for name in ("./vendor/python.snapshot.gz", "./js/runtime.mjs", "./js/snapshot-worker.js"):
+        assert f'"{name}"' in worker
+    # The page counts the snapshot in the bytes its progress bar waits for.
+    boot_bytes = int(re.search(r'data-boot-bytes="(\d+)"', (DIST / "index.html").read_text()).group(1))
+    assert boot_bytes > len(packed) + (DIST / "vendor" / "pyodide" / "pyodide.asm.wasm").stat().st_size
 
 
 def test_the_palette_is_written_from_render_py():

@@ -16,7 +16,7 @@ for (const id of ["loss-chart", "accuracy-chart"]) {
 // Determinate boot progress: count the bytes of every response as they arrive, against the total
 // build.py wrote into the page (the runtime, the Python package, the 0/1 data and weights).
 const bootProgress = byTestId("boot-progress");
-const expected = Number(document.body.dataset.bootBytes) || 0;
+let expected = Number(document.body.dataset.bootBytes) || 0;
 let received = 0;
 const plainFetch = window.fetch.bind(window);
 window.fetch = async (...args) => {
@@ -33,11 +33,13 @@ window.fetch = async (...args) => {
   );
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 };
-// The snapshot arrives in a worker (runtime.mjs), which reports its bytes here.
-addEventListener("digitlab:bytes", ({ detail }) => {
-  received += detail;
+// The snapshot arrives in a worker (runtime.mjs), which reports its bytes here, and what will not
+// come after all when Python starts without it.
+const showProgress = () => {
   if (document.body.dataset.ready !== "true" && expected) bootProgress.value = Math.min(received / expected, 1);
-});
+};
+addEventListener("digitlab:bytes", ({ detail }) => ((received += detail), showProgress()));
+addEventListener("digitlab:bytes-dropped", ({ detail }) => ((expected -= detail), showProgress()));
 
 // The runtime's memory snapshot is the biggest file: start it now, while PyScript itself loads.
 startSnapshot();

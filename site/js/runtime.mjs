@@ -21,7 +21,8 @@ const indexURL = new URL("../vendor/pyodide/", import.meta.url).href;
 const WORTH_WAITING_S = 1.5;
 let reading = null;
 let stopReading = () => {};
-const download = { started: 0, arrived: 0, complete: false, failed: false };
+let askPace = async () => ({ complete: true });
+const download = { arrived: 0, over: false, failed: false }; // as far as the page has heard
 
 /** Start fetching and inflating the snapshot in a worker; main.js calls this as early as it can.
  * Resolves to the memory, or to null (with a note in the console) when there is no good one. */
@@ -30,6 +31,8 @@ export function startSnapshot() {
     .then((memory) => (performance.mark("digitlab:snapshot-read"), memory))
     .catch((error) => {
       download.failed = true;
+      // The progress bar counted on these bytes: they will not come.
+      dispatchEvent(new CustomEvent("digitlab:bytes-dropped", { detail: SNAPSHOT.packed - download.arrived }));
       console.info(`digitlab: starting Python without the snapshot (${error.message})`);
       return null;
     });
@@ -41,28 +44,29 @@ function readSnapshot() {
   if (typeof DecompressionStream !== "function") return Promise.reject(new Error("this browser cannot inflate it"));
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./snapshot-worker.js", import.meta.url));
-    stopReading = (why) => {
-      download.failed = true;
+    let answer = null; // the pending question about the pace, if any
+    const finish = (error, memory) => {
+      download.over = true;
       worker.terminate();
-      reject(new Error(why));
+      answer?.({ complete: true });
+      download.failed = Boolean(error);
+      if (error) reject(error);
+      else resolve(memory);
     };
+    stopReading = (why) => finish(new Error(why));
+    askPace = () => new Promise((resolve) => ((answer = resolve), worker.postMessage({ ask: true })));
     worker.onmessage = ({ data }) => {
       if (data.received) {
         download.arrived += data.received;
         dispatchEvent(new CustomEvent("digitlab:bytes", { detail: data.received }));
-        return;
+      } else if (data.pace) {
+        answer(data.pace);
+      } else {
+        finish(data.memory ? null : new Error(data.error), data.memory);
       }
-      if (data.complete) {
-        download.complete = true;
-        return;
-      }
-      worker.terminate();
-      if (data.memory) resolve(data.memory);
-      else reject(new Error(data.error));
     };
-    worker.onerror = (event) => (worker.terminate(), reject(new Error(event.message || "the worker failed")));
+    worker.onerror = (event) => finish(new Error(event.message || "the worker failed"));
     const url = new URL(`../${SNAPSHOT.file}`, import.meta.url).href;
-    download.started = performance.now();
     worker.postMessage({ url, bytes: SNAPSHOT.bytes, crc32: SNAPSHOT.crc32 });
   });
 }
@@ -70,13 +74,14 @@ function readSnapshot() {
 /** Seconds the rest of the snapshot would take at the pace it has arrived so far: 0 once it is all here
  * or when the service worker serves it from its cache; up to 0.5 s spent waiting for a first pace. */
 async function secondsToWait() {
-  if (download.complete || navigator.serviceWorker?.controller) return 0;
-  for (let waited = 0; !download.arrived && waited < 500; waited += 50) {
+  if (download.over || navigator.serviceWorker?.controller) return 0;
+  for (let waited = 0; ; waited += 50) {
+    const pace = await askPace();
+    if (pace.complete) return 0;
+    if (pace.arrived) return (SNAPSHOT.packed - pace.arrived) / (pace.arrived / Math.max(pace.ms, 1)) / 1000;
+    if (waited >= 500) return Infinity;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  if (download.complete) return 0;
-  const pace = download.arrived / Math.max(performance.now() - download.started, 1); // bytes per ms
-  return pace > 0 ? (SNAPSHOT.packed - download.arrived) / pace / 1000 : Infinity;
 }
 
 /** Pyodide's Emscripten module with room for the snapshot. Pyodide copies the snapshot into the module's

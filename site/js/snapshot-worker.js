@@ -1,10 +1,16 @@
 // Fetch and inflate the runtime's memory snapshot off the main thread (31 MB of inflating would
-// otherwise stall the page and PyScript's own loading). runtime.mjs starts it and gets, in order:
-// {received} for each compressed chunk (the page's progress bar and its pace), {complete} when the
-// last has arrived, then {memory} or {error}.
-self.onmessage = async ({ data: { url, bytes, crc32 } }) => {
+// otherwise stall the page and PyScript's own loading). runtime.mjs starts it with {url, bytes, crc32}
+// and gets {received} for each compressed chunk (the page's progress bar), then {memory} or {error};
+// asked {ask}, it answers {pace}: its own count, which a busy page cannot hold back.
+const download = { started: 0, arrived: 0, complete: false };
+
+self.onmessage = async ({ data }) => {
+  if (data.ask) {
+    postMessage({ pace: { ...download, ms: performance.now() - download.started } });
+    return;
+  }
   try {
-    const memory = await inflate(url, bytes, crc32);
+    const memory = await inflate(data.url, data.bytes, data.crc32);
     postMessage({ memory }, [memory.buffer]); // handed over, not copied
   } catch (error) {
     postMessage({ error: error.message });
@@ -13,6 +19,7 @@ self.onmessage = async ({ data: { url, bytes, crc32 } }) => {
 
 async function inflate(url, bytes, crc32) {
   const name = url.split("/").pop();
+  download.started = performance.now();
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
   // The gzip trailer (CRC-32 and size of the contents, which inflating checks the bytes against)
@@ -20,6 +27,7 @@ async function inflate(url, bytes, crc32) {
   let tail = new Uint8Array(0);
   const counted = new TransformStream({
     transform(chunk, controller) {
+      download.arrived += chunk.byteLength;
       postMessage({ received: chunk.byteLength });
       const joined = new Uint8Array(tail.length + Math.min(chunk.length, 8));
       joined.set(tail);
@@ -28,7 +36,7 @@ async function inflate(url, bytes, crc32) {
       controller.enqueue(chunk);
     },
     flush() {
-      postMessage({ complete: true }); // every byte is here; what is left is inflating
+      download.complete = true; // every byte is here; what is left is inflating
     },
   });
   const reader = response.body.pipeThrough(counted).pipeThrough(new DecompressionStream("gzip")).getReader();
