@@ -209,7 +209,13 @@ def write_snapshot(dist: Path) -> None:
     raw_path.unlink()
     packed = gzip.compress(memory, 6, mtime=0)
     (dist / SNAPSHOT_FILE).write_bytes(packed)
-    expected = {"file": SNAPSHOT_FILE, "bytes": len(memory), "crc32": zlib.crc32(memory), "packed": len(packed)}
+    expected = {
+        "file": SNAPSHOT_FILE,
+        "bytes": len(memory),
+        "crc32": zlib.crc32(memory),
+        "sha256": hashlib.sha256(memory).hexdigest(),
+        "packed": len(packed),
+    }
     runtime = dist / "js" / "runtime.mjs"
     runtime.write_text(runtime.read_text().replace("__DIGITLAB_SNAPSHOT__", json.dumps(expected)))
 

@@ -28,6 +28,7 @@ def test_boot_shows_progress_and_a_pad_that_is_not_ready_until_python_is(make_pa
     assert page.evaluate("document.body.dataset.boot") == "snapshot"
     # ...with the start state (data, shipped weights, test design) built from these very files.
     assert page.evaluate("document.body.dataset.startState") == "prepared"
+    assert page.evaluate("document.body.dataset.snapshot") == "downloaded"
 
 
 def test_the_page_knows_how_many_bytes_the_boot_downloads():
@@ -140,3 +141,36 @@ def test_a_slow_first_visit_starts_python_normally_and_the_next_visit_has_the_sn
     again.wait_for_selector(READY, state="attached")
     assert again.evaluate("document.body.dataset.boot") == "snapshot"
     context.close()
+
+
+KEPT = """async () => {
+    const name = (await caches.keys()).find((n) => n.startsWith('digitlab-snapshot:'));
+    return name ? (await (await caches.open(name)).keys()).map((r) => r.url) : [];
+}"""
+DAMAGE_KEPT = """async () => {
+    const cache = await caches.open((await caches.keys()).find((n) => n.startsWith('digitlab-snapshot:')));
+    const [key] = await cache.keys();
+    const memory = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+    memory[memory.length >> 1] ^= 0xff;  // one byte in the middle of Python's heap
+    await cache.put(key, new Response(memory));
+}"""
+
+
+def test_the_next_visit_reads_the_inflated_snapshot_kept_and_checked_and_a_damaged_one_is_replaced(make_page):
+    page = make_page()
+    assert page.evaluate("document.body.dataset.snapshot") == "downloaded"
+    page.wait_for_function(f"({KEPT})().then((keys) => keys.length === 1)")
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("[document.body.dataset.boot, document.body.dataset.snapshot]") == ["snapshot", "kept"]
+    page.evaluate(DAMAGE_KEPT)
+    page.reload()
+    wait_ready(page)
+    # Its SHA-256 is not the build's: downloaded and inflated again, as on a first visit, and kept anew.
+    assert page.evaluate("[document.body.dataset.boot, document.body.dataset.snapshot]") == ["snapshot", "downloaded"]
+    stroke(page, ellipse_points(0.5, 0.5, 0.22, 0.32))
+    assert verdict(page)[0] == "0"
+    page.wait_for_function(f"({KEPT})().then((keys) => keys.length === 1)")
+    page.reload()
+    wait_ready(page)
+    assert page.evaluate("document.body.dataset.snapshot") == "kept"

@@ -108,7 +108,11 @@ def test_two_deployments_on_one_origin_keep_their_own_caches_and_storage(browser
             train(page, iterations=2)
     assert "shipped" in active(pages["b"])  # what /a/ trained stays in /a/
     names = pages["b"].evaluate("caches.keys()")
-    assert sorted(n.split(":", 1)[1].rsplit(":", 1)[0] for n in names) == [f"{base}a/", f"{base}b/"]
+    workers = [n for n in names if n.startswith("digitlab:")]
+    assert sorted(n.split(":", 1)[1].rsplit(":", 1)[0] for n in workers) == [f"{base}a/", f"{base}b/"]
+    # Each keeps its own inflated snapshot (runtime.mjs) beside its service worker's cache.
+    kept = sorted(n for n in names if n.startswith("digitlab-snapshot:"))
+    assert kept == [f"digitlab-snapshot:{base}a/vendor/", f"digitlab-snapshot:{base}b/vendor/"]
     context.set_offline(True)
     pages["a"].reload()
     wait_ready(pages["a"])
@@ -156,6 +160,7 @@ def test_a_new_deploy_under_max_age_is_offered_and_then_served_whole(browser, tm
     wait_ready(page)
     assert page.title().startswith("digitlab B")
     assert page.evaluate("fetch('js/main.js').then(r => r.text())").endswith("// B\n")
-    assert page.evaluate("caches.keys()") == [f"digitlab:{base}:{second}"]
+    names = page.evaluate("caches.keys()")
+    assert [n for n in names if n.startswith("digitlab:")] == [f"digitlab:{base}:{second}"]
     context.close()
     server.shutdown()

@@ -47,7 +47,7 @@ function readSnapshot() {
     let answer = null; // the pending question about the pace, if any
     const finish = (error, memory) => {
       download.over = true;
-      worker.terminate();
+      if (error) worker.terminate(); // else it goes on to keep an inflated copy, then closes itself
       answer?.({ complete: true });
       download.failed = Boolean(error);
       if (error) reject(error);
@@ -62,12 +62,13 @@ function readSnapshot() {
       } else if (data.pace) {
         answer(data.pace);
       } else {
+        if (data.memory) document.body.dataset.snapshot = data.kept ? "kept" : "downloaded";
         finish(data.memory ? null : new Error(data.error), data.memory);
       }
     };
     worker.onerror = (event) => finish(new Error(event.message || "the worker failed"));
     const url = new URL(`../${SNAPSHOT.file}`, import.meta.url).href;
-    worker.postMessage({ url, bytes: SNAPSHOT.bytes, crc32: SNAPSHOT.crc32 });
+    worker.postMessage({ ...SNAPSHOT, url });
   });
 }
 

@@ -1,7 +1,9 @@
 // Fetch and inflate the runtime's memory snapshot off the main thread (31 MB of inflating would
-// otherwise stall the page and PyScript's own loading). runtime.mjs starts it with {url, bytes, crc32}
-// and gets {received} for each compressed chunk (the page's progress bar), then {memory} or {error};
-// asked {ask}, it answers {pace}: its own count, which a busy page cannot hold back.
+// otherwise stall the page and PyScript's own loading), and keep the inflated copy in Cache Storage:
+// reading it back and checking its SHA-256 costs a fraction of inflating it again on the next visit.
+// runtime.mjs starts it with the snapshot's {url, bytes, crc32, sha256, packed} and gets {received}
+// for each compressed chunk (the page's progress bar), then {memory, kept} or {error}; asked {ask},
+// it answers {pace}: its own count, which a busy page cannot hold back.
 const download = { started: 0, arrived: 0, complete: false };
 
 self.onmessage = async ({ data }) => {
@@ -10,12 +12,54 @@ self.onmessage = async ({ data }) => {
     return;
   }
   try {
-    const memory = await inflate(data.url, data.bytes, data.crc32);
-    postMessage({ memory }, [memory.buffer]); // handed over, not copied
+    const kept = await readKept(data);
+    if (kept) {
+      postMessage({ received: data.packed });
+      postMessage({ memory: kept, kept: true }, [kept.buffer]); // handed over, not copied
+    } else {
+      const memory = await inflate(data.url, data.bytes, data.crc32);
+      const copy = memory.slice(); // the page gets the original at once; the copy is kept for next time
+      postMessage({ memory, kept: false }, [memory.buffer]);
+      await keep(data, copy);
+    }
   } catch (error) {
     postMessage({ error: error.message });
   }
+  close();
 };
+
+// One cache per deployment (the snapshot's folder), one entry in it: this build's inflated snapshot.
+const keptIn = (url) => `digitlab-snapshot:${new URL("./", url)}`;
+const keyOf = ({ url, sha256 }) => `${url}?inflated=${sha256}`;
+
+async function readKept(snapshot) {
+  try {
+    const cache = await caches.open(keptIn(snapshot.url));
+    const hit = await cache.match(keyOf(snapshot));
+    if (!hit) return null;
+    download.started = performance.now();
+    const memory = new Uint8Array(await hit.arrayBuffer());
+    download.complete = true;
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", memory));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (memory.length === snapshot.bytes && hex === snapshot.sha256) return memory;
+    await cache.delete(keyOf(snapshot)); // damaged: download it again, as on a first visit
+  } catch {
+    // no Cache Storage here (an insecure origin, storage turned off): download it
+  }
+  download.complete = false;
+  return null;
+}
+
+async function keep(snapshot, memory) {
+  try {
+    const cache = await caches.open(keptIn(snapshot.url));
+    for (const old of await cache.keys()) await cache.delete(old); // another build's
+    await cache.put(keyOf(snapshot), new Response(memory));
+  } catch {
+    // full or unavailable: the next visit inflates it again
+  }
+}
 
 async function inflate(url, bytes, crc32) {
   const name = url.split("/").pop();
