@@ -8,10 +8,11 @@ import { loadPyodide as startPyodide, version } from "../vendor/pyodide/pyodide.
 
 export { version };
 
-// build.py writes the snapshot's name, size and CRC-32 here. The gzip trailer carries the CRC-32 and
-// size of what it holds, and inflating checks the bytes against it: a truncated or damaged file fails
-// to inflate, and one from another build (a stale cache, a mixed deploy) has another CRC.
-// snapshot-worker.js does the fetching, inflating and checking, off the main thread.
+// build.py writes the snapshot's name, size, CRC-32, SHA-256 and gzip size here. The gzip trailer carries
+// the CRC-32 and size of what it holds, and inflating checks the bytes against it: a truncated or damaged
+// file fails to inflate, and one from another build (a stale cache, a mixed deploy) has another CRC.
+// snapshot-worker.js does the fetching, inflating and checking off the main thread, and keeps the
+// inflated copy, which it checks against the SHA-256 when it reads it back.
 const SNAPSHOT = __DIGITLAB_SNAPSHOT__;
 const indexURL = new URL("../vendor/pyodide/", import.meta.url).href;
 // The snapshot spares ~3 s of starting Python on a 2-core machine and costs its download (7-8 MB)
@@ -73,25 +74,32 @@ function readSnapshot() {
 }
 
 /** Seconds the rest of the snapshot would take at the pace it has arrived so far: 0 once it is all here
- * or when the service worker serves it from its cache; up to 0.5 s spent waiting for a first pace. */
+ * or when the service worker serves it from its cache. With no byte yet, it waits for one, as long as
+ * the snapshot would be worth waiting for, and counts that wait. */
 async function secondsToWait() {
   if (download.over || navigator.serviceWorker?.controller) return 0;
   for (let waited = 0; ; waited += 50) {
     const pace = await askPace();
     if (pace.complete) return 0;
-    if (pace.arrived) return (SNAPSHOT.packed - pace.arrived) / (pace.arrived / Math.max(pace.ms, 1)) / 1000;
-    if (waited >= 500) return Infinity;
+    if (pace.arrived) {
+      return waited / 1000 + (SNAPSHOT.packed - pace.arrived) / (pace.arrived / Math.max(pace.ms, 1)) / 1000;
+    }
+    if (waited >= WORTH_WAITING_S * 1000) return Infinity;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-/** Pyodide's Emscripten module with room for the snapshot. Pyodide copies the snapshot into the module's
- * memory as instantiated (30 MiB) without growing it first; the snapshot holds more (the prepared page
- * state, digitlab/boot.py), so grow the memory to the snapshot's heap before Pyodide restores it. */
-async function createGrownModule(settings, memory) {
+/** Pyodide's Emscripten module, made while the snapshot is still being read, then filled from it.
+ * Pyodide awaits the snapshot before it makes the module, which would leave loading its WebAssembly
+ * until the snapshot is here: it is handed an empty array of the right size at once (`vessel`), and
+ * the module is returned only once the snapshot, read and checked, has been copied into it.
+ * Pyodide copies the snapshot into the module's memory as instantiated (30 MiB) without growing it
+ * first; the snapshot may hold more (the prepared page state, digitlab/boot.py), so grow it first. */
+async function createFilledModule(settings, reading, vessel) {
   const { default: createPyodideModule } = await import("../vendor/pyodide/pyodide.asm.mjs");
-  const module = await createPyodideModule(settings);
-  const snapshot = await memory;
+  const [module, snapshot] = await Promise.all([createPyodideModule(settings), reading]);
+  if (!snapshot) throw new Error("no snapshot");
+  vessel.set(snapshot);
   const heapStart = new DataView(snapshot.buffer, snapshot.byteOffset, 8).getUint32(4, true); // header: magic, heap offset
   const heapBytes = snapshot.length - heapStart;
   if (module.HEAP8.length < heapBytes) module.growMemory(heapBytes);
@@ -107,12 +115,10 @@ export async function loadPyodide(options) {
   // Pyodide starts downloading its own files as soon as it is called: once it has been handed a
   // snapshot that then fails, they are downloaded twice. Where the answer is known, go straight on.
   if (download.failed) return startNormally(options);
-  // Handed over as a promise, so Pyodide loads its own files while the snapshot is still inflating.
-  const memory = reading.then((memory) => memory ?? Promise.reject(new Error("no snapshot")));
-  memory.catch(() => {}); // Pyodide awaits it only later: not an unhandled rejection meanwhile
   try {
-    const createPyodideModule = (settings) => createGrownModule(settings, memory);
-    const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: memory, createPyodideModule });
+    const vessel = new Uint8Array(SNAPSHOT.bytes);
+    const createPyodideModule = (settings) => createFilledModule(settings, reading, vessel);
+    const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: vessel, createPyodideModule });
     document.body.dataset.boot = "snapshot";
     performance.mark("digitlab:python-started");
     return pyodide;
