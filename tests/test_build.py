@@ -30,6 +30,7 @@ def test_service_worker_cache_is_versioned_by_content(tmp_path):
 
 
 def test_the_snapshot_is_the_one_runtime_mjs_expects_made_by_the_pinned_pyodide_and_cached_offline():
+    import hashlib
     import zlib
 
     packed = (DIST / "vendor" / "python.snapshot.gz").read_bytes()
@@ -40,6 +41,7 @@ def test_the_snapshot_is_the_one_runtime_mjs_expects_made_by_the_pinned_pyodide_
         "file": "vendor/python.snapshot.gz",
         "bytes": len(memory),
         "crc32": zlib.crc32(memory),
+        "sha256": hashlib.sha256(memory).hexdigest(),
         "packed": len(packed),
     }
     # Pyodide's snapshot header: magic "\0snp", heap offset, JSON length, padding, then the build id that
