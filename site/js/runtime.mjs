@@ -57,10 +57,10 @@ function readSnapshot() {
     stopReading = (why) => finish(new Error(why));
     askPace = () => new Promise((resolve) => ((answer = resolve), worker.postMessage({ ask: true })));
     worker.onmessage = ({ data }) => {
-      if (data.received) {
+      if ("received" in data) {
         download.arrived += data.received;
         dispatchEvent(new CustomEvent("digitlab:bytes", { detail: data.received }));
-      } else if (data.pace) {
+      } else if ("pace" in data) {
         answer(data.pace);
       } else {
         if (data.memory) document.body.dataset.snapshot = data.kept ? "kept" : "downloaded";
