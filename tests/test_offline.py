@@ -33,6 +33,7 @@ def test_service_worker_makes_the_app_work_offline(browser, site_url):
     page.goto(site_url)
     page.wait_for_selector(READY)
     page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')
+    assert page.locator('[data-testid="offline-badge"]').is_visible()  # said once every file is cached
     context.set_offline(True)
     page.reload()
     page.wait_for_selector(READY)

@@ -19,7 +19,9 @@ const indexURL = new URL("../vendor/pyodide/", import.meta.url).href;
 // where it is not cached yet. When PyScript asks for Python and the rest of the snapshot would take
 // longer than this to arrive at the pace seen so far, start Python normally and leave the snapshot to
 // the service worker, which caches it after the page is ready: the next visit gets it from there.
-const WORTH_WAITING_S = 1.5;
+// Below the ~3 s it spares, so waiting for it is never much worse than not; at 1.5 s a loaded machine
+// serving itself took localhost for a slow link.
+const WORTH_WAITING_S = 2.5;
 let reading = null;
 let stopReading = () => {};
 let askPace = async () => ({ complete: true });
