@@ -204,7 +204,7 @@ def write_snapshot(dist: Path) -> None:
     import zlib
 
     raw_path = dist / "vendor" / "python.snapshot"
-    run("node", str(ROOT / "make_snapshot.mjs"), str(NODE_MODULES / "pyodide"), str(PYSRC), str(dist), str(raw_path))
+    run("node", str(ROOT / "make_snapshot.mjs"), str(NODE_MODULES / "pyodide"), str(dist), str(raw_path))
     memory = raw_path.read_bytes()
     raw_path.unlink()
     packed = gzip.compress(memory, 6, mtime=0)

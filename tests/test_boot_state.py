@@ -55,3 +55,10 @@ def test_the_prepared_state_is_what_building_gives():
     assert prepared.radii == built.radii
     assert prepared.lab.test_report().accuracy == built.lab.test_report().accuracy
     assert prepared.lab.bundle.test.pixels == built.lab.bundle.test.pixels
+
+
+def test_the_snapshot_imports_every_core_module_but_the_command_line():
+    from digitlab import snapshot
+
+    core = {f"digitlab.{p.stem}" for p in (Path(boot.__file__).parent).glob("*.py")} - {"digitlab.__init__"}
+    assert set(snapshot.digitlab_modules()) == core - snapshot.NOT_IN_THE_PAGE

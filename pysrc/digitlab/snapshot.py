@@ -11,11 +11,11 @@ any JavaScript object Python held at that moment would have to be found again by
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import sys
 
-# What the page imports after Python starts, as measured in the browser (sys.modules at ready),
-# less PyScript's own modules and the page layer, which need a page. The digitlab core is here
-# too: a restored interpreter has compiled and executed it already.
+# What the page imports from the standard library after Python starts, as measured in the browser
+# (sys.modules at ready), less PyScript's own modules, which need a page.
 STDLIB = (
     "asyncio",
     "base64",
@@ -51,29 +51,26 @@ STDLIB = (
     "zlib",
 )
 # Only in the runtime: Pyodide's own Python that PyScript uses while it starts (its event loop,
-# unpacking the files), and the page layer, which reaches the page through `js` only when called.
-IN_PYODIDE = ("pyodide.code", "pyodide.ffi", "pyodide.webloop", "pyodide._package_loader", "digitlab.page")
-DIGITLAB = (
-    "digitlab.boot",
-    "digitlab.config",
-    "digitlab.data",
-    "digitlab.flip",
-    "digitlab.lab",
-    "digitlab.metrics",
-    "digitlab.model",
-    "digitlab.novelty",
-    "digitlab.preprocess",
-    "digitlab.reference",
-    "digitlab.render",
-    "digitlab.sparse",
-    "digitlab.weights",
-)
+# unpacking the files).
+IN_PYODIDE = ("pyodide.code", "pyodide.ffi", "pyodide.webloop", "pyodide._package_loader")
+# Not the command line (CPython only) nor this module.
+NOT_IN_THE_PAGE = {"digitlab.cli", "digitlab.__main__", "digitlab.snapshot"}
+
+
+def digitlab_modules() -> tuple[str, ...]:
+    """Every digitlab module the page uses, the page layer included (it reaches the page through `js`
+    only when called, so importing it needs none); under CPython, without the page layer."""
+    import digitlab
+
+    found = pkgutil.walk_packages(digitlab.__path__, "digitlab.")
+    names = sorted(m.name for m in found if m.name not in NOT_IN_THE_PAGE)
+    return tuple(n for n in names if sys.platform == "emscripten" or not n.startswith("digitlab.page"))
 
 
 def prepare() -> list[str]:
     """Import everything the snapshot should hold and build the page's start state from the files
     in the current folder (boot.py); returns the module names, for build.py to report."""
-    names = STDLIB + DIGITLAB + (IN_PYODIDE if sys.platform == "emscripten" else ())
+    names = STDLIB + digitlab_modules() + (IN_PYODIDE if sys.platform == "emscripten" else ())
     for name in names:
         importlib.import_module(name)
     importlib.import_module("digitlab.boot").prepare()
