@@ -111,15 +111,20 @@ def cmd_train(args) -> None:
 # ---- build and serve ----------------------------------------------------------------------
 
 
-def pysrc_archive() -> bytes:
-    """pysrc/ as a reproducible tar.gz (fixed mtimes and owners), unpacked by PyScript in the browser."""
+PYSRC_ARCHIVE = "pysrc.tar.gz"
+BYTECODE_ARCHIVE = "pycache.tar.gz"
+
+
+def tar_gz(root: Path, pattern: str) -> bytes:
+    """The files under root that match, as a reproducible tar.gz (fixed mtimes and owners), which
+    runtime.mjs unpacks in the browser."""
     import gzip
     import io
 
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-        for path in sorted((PYSRC / "digitlab").rglob("*.py")):
-            info = tarfile.TarInfo(str(path.relative_to(PYSRC)))
+        for path in sorted(root.glob(pattern)):
+            info = tarfile.TarInfo(str(path.relative_to(root)))
             data = path.read_bytes()
             info.size, info.mtime, info.mode = len(data), 0, 0o644
             tar.addfile(info, io.BytesIO(data))
@@ -137,7 +142,7 @@ def cmd_build(_args=None) -> Path:
         shutil.copy2(NODE_MODULES / "pyodide" / name, vendor / "pyodide" / name)
     pyscript_dist = NODE_MODULES / "@pyscript" / "core" / "dist"
     shutil.copytree(pyscript_dist, vendor / "pyscript", ignore=shutil.ignore_patterns("*.map"))
-    (DIST / "pysrc.tar.gz").write_bytes(pysrc_archive())
+    (DIST / PYSRC_ARCHIVE).write_bytes(tar_gz(PYSRC, "digitlab/**/*.py"))
     shutil.copy2(WEIGHTS, DIST / "weights.json")
     (DIST / "weights").mkdir()
     for name in ("pairs.json", "novelty.json"):
@@ -186,12 +191,21 @@ def write_generated(dist: Path) -> None:
     text = text.replace(FORM_MARK, params_form())
     # What the boot fetches (the .mjs modules arrive through import(), which the page cannot count),
     # so the page can show determinate progress while bytes arrive.
-    config = json.loads((dist / "pyscript.json").read_text())
     fetched = [f"vendor/pyodide/{name}" for name in PYODIDE_FILES if not name.endswith(".mjs")]
-    boot = fetched + [SNAPSHOT_FILE] + [name.removeprefix("./") for name in config["files"]]
+    boot = fetched + [SNAPSHOT_FILE] + python_files()
     total = sum((dist / name).stat().st_size for name in boot)
     index.write_text(text.replace('<body data-ready="false"', f'<body data-boot-bytes="{total}" data-ready="false"'))
     (dist / "palette.css").write_text(palette_css())
+    runtime = dist / "js" / "runtime.mjs"
+    runtime.write_text(runtime.read_text().replace("__DIGITLAB_PYTHON_FILES__", json.dumps(python_files())))
+
+
+def python_files() -> list[str]:
+    """What runtime.mjs writes into Python's file system before the page's Python runs: the package
+    and the files the page starts from."""
+    from digitlab.boot import FILES
+
+    return [PYSRC_ARCHIVE, BYTECODE_ARCHIVE, *FILES]
 
 
 SNAPSHOT_FILE = "vendor/python.snapshot.gz"
@@ -199,12 +213,18 @@ SNAPSHOT_FILE = "vendor/python.snapshot.gz"
 
 def write_snapshot(dist: Path) -> None:
     """The runtime's memory after Python started and imported the page's modules (digitlab/snapshot.py),
-    made under Node with the pinned Pyodide and gzipped; runtime.mjs learns its name, size and CRC-32."""
+    made under Node with the pinned Pyodide and gzipped; runtime.mjs learns its name, size and CRC-32.
+    The same run compiles the bytecode the page ships (snapshot.compile_packages)."""
     import gzip
+    import tempfile
     import zlib
 
     raw_path = dist / "vendor" / "python.snapshot"
-    run("node", str(ROOT / "make_snapshot.mjs"), str(NODE_MODULES / "pyodide"), str(dist), str(raw_path))
+    pyscript_sources = NODE_MODULES / "@pyscript" / "core" / "src" / "stdlib" / "pyscript.js"
+    with tempfile.TemporaryDirectory() as bytecode:
+        script = ROOT / "make_snapshot.mjs"
+        run("node", script, NODE_MODULES / "pyodide", pyscript_sources, dist, raw_path, bytecode)
+        (dist / BYTECODE_ARCHIVE).write_bytes(tar_gz(Path(bytecode), "**/*.pyc"))
     memory = raw_path.read_bytes()
     raw_path.unlink()
     packed = gzip.compress(memory, 6, mtime=0)

@@ -1,24 +1,44 @@
-// Boot the pinned Pyodide under Node, import what digitlab/snapshot.py lists, save the memory.
-// Usage: node make_snapshot.mjs <pyodide dir> <built site dir> <out file>    (build.py runs it)
+// Boot the pinned Pyodide under Node, import what digitlab/snapshot.py lists, save the memory; and
+// compile the bytecode the page ships for its own package and PyScript's (snapshot.compile_packages).
+// Usage: node make_snapshot.mjs <pyodide dir> <PyScript's stdlib/pyscript.js> <built site dir>
+//                               <snapshot out file> <bytecode out dir>        (build.py runs it)
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [pyodideDir, siteDir, out] = process.argv.slice(2);
+const [pyodideDir, pyscriptStdlib, siteDir, out, bytecodeDir] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(path.join(pyodideDir, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({ indexURL: pyodideDir + path.sep, _makeSnapshot: true });
+const home = "/home/pyodide";
+const write = (name, contents) => {
+  pyodide.FS.mkdirTree(path.posix.dirname(`${home}/${name}`));
+  pyodide.FS.writeFile(`${home}/${name}`, contents);
+};
 
-// The page's own Python and the files it starts from (digitlab/boot.py), unpacked where PyScript puts
+// The page's own Python and the files it starts from (digitlab/boot.py), unpacked where runtime.mjs puts
 // them: the modules restored from the snapshot must have the __file__ of the ones the page would import.
 // (Unpacked by Python from a file: pyodide.unpackArchive made this script fail under _makeSnapshot.)
 pyodide.FS.writeFile("/tmp/pysrc.tar.gz", fs.readFileSync(path.join(siteDir, "pysrc.tar.gz")));
-pyodide.runPython("import tarfile\nwith tarfile.open('/tmp/pysrc.tar.gz') as t: t.extractall('/home/pyodide', filter='data')");
+pyodide.runPython(`import tarfile\nwith tarfile.open('/tmp/pysrc.tar.gz') as t: t.extractall('${home}', filter='data')`);
 pyodide.FS.unlink("/tmp/pysrc.tar.gz");
 const bootFiles = pyodide.runPython("from digitlab.boot import FILES; FILES").toJs();
-for (const name of bootFiles) {
-  pyodide.FS.mkdirTree(path.posix.dirname(`/home/pyodide/${name}`));
-  pyodide.FS.writeFile(`/home/pyodide/${name}`, fs.readFileSync(path.join(siteDir, name)));
+for (const name of bootFiles) write(name, fs.readFileSync(path.join(siteDir, name)));
+
+// PyScript's package, as PyScript writes it at every start: the very sources its bundle carries.
+const { default: pyscriptSources } = await import(pathToFileURL(pyscriptStdlib).href);
+const writeTree = (folder, tree) => {
+  for (const [name, value] of Object.entries(tree)) {
+    if (typeof value === "string") write(`${folder}${name}`, value);
+    else writeTree(`${folder}${name}/`, value);
+  }
+};
+writeTree("", pyscriptSources);
+const compiled = pyodide.runPython("import digitlab.snapshot as s; s.compile_packages('digitlab', 'pyscript')").toJs();
+for (const name of compiled) {
+  fs.mkdirSync(path.join(bytecodeDir, path.dirname(name)), { recursive: true });
+  fs.writeFileSync(path.join(bytecodeDir, name), pyodide.FS.readFile(`${home}/${name}`));
 }
+
 const names = pyodide.runPython("import digitlab.snapshot; digitlab.snapshot.prepare()").toJs();
 fs.writeFileSync(out, pyodide.makeMemorySnapshot());
-console.log(`snapshot: ${names.length} modules imported, ${fs.statSync(out).size} bytes`);
+console.log(`snapshot: ${names.length} modules imported, ${fs.statSync(out).size} bytes; ${compiled.length} .pyc`);

@@ -1,7 +1,7 @@
 // Wire the pad and the chart helpers where the Python page layer (digitlab/page/) can find them.
 import { createPad } from "./pad.js";
 import { copyRegion, lineChart, placeholder, plot, putPixels } from "./charts.js";
-import { startSnapshot } from "./runtime.mjs";
+import { startLoading } from "./runtime.mjs";
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const pad = createPad(byTestId("pad"));
@@ -48,8 +48,9 @@ const showProgress = () => {
 addEventListener("digitlab:bytes", ({ detail }) => ((received += detail), showProgress()));
 addEventListener("digitlab:bytes-dropped", ({ detail }) => ((expected -= detail), showProgress()));
 
-// The runtime's memory snapshot is the biggest file: start it now, while PyScript itself loads.
-startSnapshot();
+// The runtime's memory snapshot is the biggest file: start it (and the Python files) now, while
+// PyScript itself loads.
+startLoading();
 
 // Boot progress from PyScript's lifecycle, shown until Python says it is ready.
 const status = document.getElementById("boot-status");

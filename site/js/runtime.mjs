@@ -27,9 +27,16 @@ let stopReading = () => {};
 let askPace = async () => ({ complete: true });
 const download = { arrived: 0, over: false, failed: false }; // as far as the page has heard
 
-/** Start fetching and inflating the snapshot in a worker; main.js calls this as early as it can.
- * Resolves to the memory, or to null (with a note in the console) when there is no good one. */
-export function startSnapshot() {
+/** Start everything Python will need that can be fetched before PyScript asks for it: the snapshot
+ * (in a worker) and the Python files. main.js calls this as early as it can. */
+export function startLoading() {
+  fetchPythonFiles().catch(() => {}); // the error is reported when Python needs them
+  return startSnapshot();
+}
+
+/** Start fetching and inflating the snapshot in a worker. Resolves to the memory, or to null (with a
+ * note in the console) when there is no good one. */
+function startSnapshot() {
   reading ??= readSnapshot()
     .then((memory) => (performance.mark("digitlab:snapshot-read"), memory))
     .catch((error) => {
@@ -108,32 +115,89 @@ async function createFilledModule(settings, reading, vessel) {
   return module;
 }
 
-/** What PyScript calls: Pyodide from the snapshot when there is a good one, else started normally. */
+// What Python reads from its file system, written here rather than by PyScript's "files" (which
+// fetches them only once Python has started, and unpacks the package with Python's tarfile, ~60 ms
+// of a return visit): fetched while Python starts, written in a few milliseconds before
+// loadPyodide returns. The digitlab package is a .tar.gz, unpacked where PyScript would have put it;
+// the other files (digitlab/boot.py FILES) keep their names. build.py writes the list.
+const PYTHON_FILES = __DIGITLAB_PYTHON_FILES__;
+let fetching = null;
+
+function fetchPythonFiles() {
+  fetching ??= Promise.all(
+    PYTHON_FILES.map(async (name) => {
+      const response = await fetch(new URL(`../${name}`, import.meta.url));
+      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+      const body = name.endsWith(".tar.gz") ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+      return [name, new Uint8Array(await new Response(body).arrayBuffer())];
+    }),
+  );
+  return fetching;
+}
+
+async function writePythonFiles(pyodide) {
+  const { FS } = pyodide;
+  const home = FS.cwd();
+  const write = (name, bytes) => {
+    const path = `${home}/${name}`;
+    FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    FS.writeFile(path, bytes);
+  };
+  for (const [name, bytes] of await fetchPythonFiles()) {
+    if (name.endsWith(".tar.gz")) for (const [member, contents] of tarMembers(bytes)) write(member, contents);
+    else write(name, bytes);
+  }
+}
+
+/** The regular files in a ustar archive (what build.py writes: files only, no links), as [name, bytes]. */
+function* tarMembers(tar) {
+  const text = new TextDecoder();
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    const field = (start, length) => text.decode(header.subarray(start, start + length)).replace(/\0[^]*$/, "");
+    const name = field(0, 100);
+    if (!name) return; // the two zero blocks that end the archive
+    const size = parseInt(field(124, 12).trim() || "0", 8);
+    const prefix = field(345, 155);
+    if (["0", ""].includes(field(156, 1))) {
+      yield [prefix ? `${prefix}/${name}` : name, tar.subarray(at + 512, at + 512 + size)];
+    }
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+}
+
+/** What PyScript calls: Pyodide from the snapshot when there is a good one, else started normally,
+ * with the Python files written. */
 export async function loadPyodide(options) {
   performance.mark("digitlab:load-python");
-  const reading = startSnapshot();
+  startLoading();
+  const pyodide = (await startFromSnapshot(options)) ?? (await startNormally(options));
+  await writePythonFiles(pyodide);
+  performance.mark("digitlab:python-started");
+  return pyodide;
+}
+
+async function startFromSnapshot(options) {
   const wait = await secondsToWait();
   if (wait > WORTH_WAITING_S) stopReading(`a slow link: ${wait.toFixed(1)} s more to download it`);
   // Pyodide starts downloading its own files as soon as it is called: once it has been handed a
   // snapshot that then fails, they are downloaded twice. Where the answer is known, go straight on.
-  if (download.failed) return startNormally(options);
+  if (download.failed) return null;
   try {
     const vessel = new Uint8Array(SNAPSHOT.bytes);
     const createPyodideModule = (settings) => createFilledModule(settings, reading, vessel);
     const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: vessel, createPyodideModule });
     document.body.dataset.boot = "snapshot";
-    performance.mark("digitlab:python-started");
     return pyodide;
   } catch (error) {
     // Another runtime's snapshot (Pyodide checks its build id) or one it cannot restore.
     if (await reading) console.info(`digitlab: the snapshot was refused (${error.message}); starting Python normally`);
+    return null;
   }
-  return startNormally(options);
 }
 
 async function startNormally(options) {
   const pyodide = await startPyodide({ ...options, indexURL });
   document.body.dataset.boot = "fresh";
-  performance.mark("digitlab:python-started");
   return pyodide;
 }
