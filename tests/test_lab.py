@@ -49,6 +49,21 @@ def test_teaching_fixes_a_drawing_the_shipped_model_gets_wrong(lab):
     assert lab.weights.meta["your_digits"] == 1
 
 
+def test_quality_is_kept_for_the_same_weights_and_threshold_and_recomputed_otherwise(lab):
+    from digitlab.lab import test_quality
+
+    first = lab.test_quality(0.5)
+    assert lab.test_quality(0.5) is first
+    assert first == test_quality(lab.test_probabilities(), lab.test_set.labels, 0.5)
+    strict = lab.test_quality(0.9999)
+    assert strict.rates != first.rates and strict == test_quality(lab.test_probabilities(), lab.test_set.labels, 0.9999)
+    lab.add_example(narrow_zero(), 0)
+    *_, progress = lab.teaching_run()
+    lab.adopt(progress, TEACH_CONFIG, "taught")
+    assert lab.test_quality(0.9999) == test_quality(lab.test_probabilities(), lab.test_set.labels, 0.9999)
+    assert lab.test_quality(0.9999).brier != strict.brier
+
+
 def test_report_counts_and_mistakes_follow_the_threshold(lab):
     report = lab.test_report(0.5)
     assert sum(report.confusion.values()) == 425
