@@ -28,7 +28,6 @@ STDLIB = (
     "dis",
     "fnmatch",
     "glob",
-    "gzip",
     "hashlib",
     "html",
     "inspect",
@@ -39,7 +38,6 @@ STDLIB = (
     "shutil",
     "string",
     "struct",
-    "tarfile",
     "tempfile",
     "textwrap",
     "threading",
@@ -50,9 +48,8 @@ STDLIB = (
     "zipfile",
     "zlib",
 )
-# Only in the runtime: Pyodide's own Python that PyScript uses while it starts (its event loop,
-# unpacking the files).
-IN_PYODIDE = ("pyodide.code", "pyodide.ffi", "pyodide.webloop", "pyodide._package_loader")
+# Only in the runtime: Pyodide's own Python that PyScript uses while it starts (its event loop).
+IN_PYODIDE = ("pyodide.code", "pyodide.ffi", "pyodide.webloop")
 # Not the command line (CPython only) nor this module.
 NOT_IN_THE_PAGE = {"digitlab.cli", "digitlab.__main__", "digitlab.snapshot"}
 
