@@ -197,15 +197,17 @@ def write_generated(dist: Path) -> None:
     index.write_text(text.replace('<body data-ready="false"', f'<body data-boot-bytes="{total}" data-ready="false"'))
     (dist / "palette.css").write_text(palette_css())
     runtime = dist / "js" / "runtime.mjs"
-    runtime.write_text(runtime.read_text().replace("__DIGITLAB_PYTHON_FILES__", json.dumps(python_files())))
+    bytecode = {"file": BYTECODE_ARCHIVE, "bytes": (dist / BYTECODE_ARCHIVE).stat().st_size}
+    files = {"needed": [name for name in python_files() if name != BYTECODE_ARCHIVE], "bytecode": bytecode}
+    runtime.write_text(runtime.read_text().replace("__DIGITLAB_PYTHON_FILES__", json.dumps(files)))
 
 
 def python_files() -> list[str]:
-    """What runtime.mjs writes into Python's file system before the page's Python runs: the package
-    and the files the page starts from."""
+    """What runtime.mjs writes into Python's file system before the page's Python runs: the bytecode,
+    the package and the files the page starts from."""
     from digitlab.boot import FILES
 
-    return [PYSRC_ARCHIVE, BYTECODE_ARCHIVE, *FILES]
+    return [BYTECODE_ARCHIVE, PYSRC_ARCHIVE, *FILES]
 
 
 SNAPSHOT_FILE = "vendor/python.snapshot.gz"

@@ -137,6 +137,24 @@ def test_a_bad_snapshot_means_a_normal_start_and_a_working_page(browser, site_ur
         context.close()
 
 
+@pytest.mark.parametrize("answer", [{"status": 404, "body": "not found"}, {"body": b"\x1f\x8b not gzip at all"}])
+def test_without_the_shipped_bytecode_python_compiles_and_the_page_works(browser, site_url, watch, answer):
+    context, page = open_page(browser, watch)
+    try:
+        page.route("**/pycache.tar.gz", lambda route: route.fulfill(**answer))
+        notes = []
+        page.on("console", lambda message: notes.append(message.text) if "digitlab:" in message.text else None)
+        page.goto(site_url)
+        wait_ready(page)
+        assert any("Python compiles its modules itself" in note for note in notes), notes
+        assert page.evaluate("document.querySelector('[data-testid=boot-progress]').value") >= 0.95
+        stroke(page, ellipse_points(0.5, 0.5, 0.22, 0.32))
+        assert verdict(page)[0] == "0"
+        watch.errors = [e for e in watch.errors if "status of 404" not in e]
+    finally:
+        context.close()
+
+
 def test_a_slow_first_visit_starts_python_normally_and_the_next_visit_has_the_snapshot(browser, site_url, watch):
     """On a 10 Mbit/s link the snapshot's 7-8 MB cost more than they save: Python starts normally, and
     the service worker caches the snapshot once the page is ready, for the next visit."""

@@ -118,20 +118,28 @@ async function createFilledModule(settings, reading, vessel) {
 // What Python reads from its file system, written here rather than by PyScript's "files" (which
 // fetches them only once Python has started, and unpacks the package with Python's tarfile, ~60 ms
 // of a return visit): fetched while Python starts, written in a few milliseconds before
-// loadPyodide returns. The digitlab package is a .tar.gz, unpacked where PyScript would have put it;
-// the other files (digitlab/boot.py FILES) keep their names. build.py writes the list.
+// loadPyodide returns. Archives (.tar.gz) are unpacked where PyScript would have put them; the other
+// files (digitlab/boot.py FILES) keep their names. build.py writes the lists: the files Python needs,
+// and the bytecode it can do without (snapshot.compile_packages: without it, Python compiles).
 const PYTHON_FILES = __DIGITLAB_PYTHON_FILES__;
 let fetching = null;
 
+async function fetchFile(name) {
+  const response = await fetch(new URL(`../${name}`, import.meta.url));
+  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  const body = name.endsWith(".tar.gz") ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+  return [name, new Uint8Array(await new Response(body).arrayBuffer())];
+}
+
 function fetchPythonFiles() {
-  fetching ??= Promise.all(
-    PYTHON_FILES.map(async (name) => {
-      const response = await fetch(new URL(`../${name}`, import.meta.url));
-      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-      const body = name.endsWith(".tar.gz") ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
-      return [name, new Uint8Array(await new Response(body).arrayBuffer())];
-    }),
-  );
+  const { needed, bytecode } = PYTHON_FILES;
+  const spare = () =>
+    fetchFile(bytecode.file).catch((error) => {
+      dispatchEvent(new CustomEvent("digitlab:bytes-dropped", { detail: bytecode.bytes }));
+      console.info(`digitlab: Python compiles its modules itself (${error.message})`);
+      return null;
+    });
+  fetching ??= Promise.all([...needed.map(fetchFile), spare()]).then((files) => files.filter(Boolean));
   return fetching;
 }
 
