@@ -186,6 +186,10 @@ def test_the_code_panel_shows_the_reference_first_then_the_fast_code(app):
     assert source.index("def gradient(w: Vector, b: float, X") < source.index("class LogisticLoss")
     for name in ("def step(", "def gradient_step", "def train("):
         assert name in source
+    # The textbook module whole, as it is in the files that ship (the snapshot holds the text read when
+    # it was made, from those very files).
+    text = app.evaluate("document.querySelector('[data-testid=source]').textContent")
+    assert (SHIPPED.parents[1] / "pysrc" / "digitlab" / "reference.py").read_text() in text
 
 
 def test_step_and_continue_go_on_from_the_weights_in_use_and_focus_returns_to_train(app, designs):

@@ -90,4 +90,6 @@ def prepare() -> list[str]:
     for name in names:
         importlib.import_module(name)
     importlib.import_module("digitlab.boot").prepare()
+    if "digitlab.page" in names:  # the code panel's text, read from the very files the snapshot imported
+        importlib.import_module("digitlab.page").source_text()
     return list(names)

@@ -4,6 +4,7 @@ training.py answer events, and start() (what site/main.py runs) wires them up.""
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 
 from .. import boot, model, reference
@@ -73,6 +74,7 @@ async def start() -> None:
     Source().show(source_text())
 
 
+@functools.cache  # read once; the memory snapshot holds it already read (snapshot.prepare)
 def source_text() -> str:
     parts = [inspect.getsource(obj) for obj in SOURCE_SHOWN]
     parts[0] = f"# {reference.__file__}\n{parts[0]}\n# {model.__file__} (the fast code)\n"
