@@ -112,7 +112,7 @@ def cmd_train(args) -> None:
 
 
 PYSRC_ARCHIVE = "pysrc.tar.gz"
-BYTECODE_ARCHIVE = "pycache.tar.gz"
+BYTECODE_ARCHIVE = "vendor/pyscript-bytecode.tar.gz"  # PyScript's package compiled: the runtime's
 
 
 def tar_gz(root: Path, pattern: str) -> bytes:

@@ -1,5 +1,5 @@
 // Boot the pinned Pyodide under Node, import what digitlab/snapshot.py lists, save the memory; and
-// compile the bytecode the page ships for its own package and PyScript's (snapshot.compile_packages).
+// compile the bytecode the page ships for PyScript's package (snapshot.compile_packages).
 // Usage: node make_snapshot.mjs <pyodide dir> <PyScript's stdlib/pyscript.js> <built site dir>
 //                               <snapshot out file> <bytecode out dir>        (build.py runs it)
 import fs from "node:fs";
@@ -33,7 +33,7 @@ const writeTree = (folder, tree) => {
   }
 };
 writeTree("", pyscriptSources);
-const compiled = pyodide.runPython("import digitlab.snapshot as s; s.compile_packages('digitlab', 'pyscript')").toJs();
+const compiled = pyodide.runPython("import digitlab.snapshot as s; s.compile_packages('pyscript')").toJs();
 for (const name of compiled) {
   fs.mkdirSync(path.join(bytecodeDir, path.dirname(name)), { recursive: true });
   fs.writeFileSync(path.join(bytecodeDir, name), pyodide.FS.readFile(`${home}/${name}`));

@@ -141,7 +141,7 @@ def test_a_bad_snapshot_means_a_normal_start_and_a_working_page(browser, site_ur
 def test_without_the_shipped_bytecode_python_compiles_and_the_page_works(browser, site_url, watch, answer):
     context, page = open_page(browser, watch)
     try:
-        page.route("**/pycache.tar.gz", lambda route: route.fulfill(**answer))
+        page.route("**/pyscript-bytecode.tar.gz", lambda route: route.fulfill(**answer))
         notes = []
         page.on("console", lambda message: notes.append(message.text) if "digitlab:" in message.text else None)
         page.goto(site_url)

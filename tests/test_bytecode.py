@@ -1,5 +1,5 @@
-"""The bytecode the page ships (pycache.tar.gz): checked-hash .pyc that Python uses only for the very
-source it was compiled from, made by the pinned Pyodide for its own package and PyScript's."""
+"""The bytecode the page ships (vendor/pyscript-bytecode.tar.gz): checked-hash .pyc that Python uses only
+for the very source it was compiled from, made by the pinned Pyodide for PyScript's package."""
 
 import importlib
 import json
@@ -58,9 +58,9 @@ def counted(source, filename, *rest, **named):
     return plain(source, filename, *rest, **named)
 builtins.compile = counted
 # One source changed since its bytecode was made: that one, and only that one, is compiled.
-with open("digitlab/render.py", "a") as source:
+with open("pyscript/util.py", "a") as source:
     source.write("# edited")
-paths = sorted(str(p) for package in ("pyscript", "digitlab") for p in Path(package).rglob("*.py"))
+paths = sorted(str(p) for p in Path("pyscript").rglob("*.py"))
 codes = {path: SourceFileLoader(path, path).get_code(path) for path in paths}
 builtins.compile = plain
 json.dumps({"modules": len(paths), "compiled": compiled})
@@ -91,30 +91,27 @@ def pyscript_sources() -> dict[str, str]:
 def test_pyscripts_package_is_compiled_from_the_sources_its_bundle_writes():
     sources = pyscript_sources()
     bundle = next((DIST / "vendor" / "pyscript").glob("core-*.js")).read_text()
-    with tarfile.open(DIST / "pycache.tar.gz") as tar:
+    with tarfile.open(DIST / "vendor" / "pyscript-bytecode.tar.gz") as tar:
         shipped = set(tar.getnames())
     for path, text in sources.items():
         # The bundle carries each file as a JSON string literal, written at every start.
         assert json.dumps(text, ensure_ascii=False) in bundle, path
         folder, name = path.rsplit("/", 1)
         assert f"{folder}/__pycache__/{name[:-3]}.cpython-314.pyc" in shipped, path
-    for source in (ROOT / "pysrc" / "digitlab").rglob("*.py"):
-        relative = source.relative_to(ROOT / "pysrc")
-        assert f"{relative.parent.as_posix()}/__pycache__/{relative.stem}.cpython-314.pyc" in shipped
+    assert len(shipped) == len(sources)  # PyScript's package only: the snapshot has digitlab imported already
 
 
 def test_the_pinned_pyodide_loads_the_shipped_bytecode_instead_of_compiling(tmp_path):
     import base64
 
     files = {path: base64.b64encode(text.encode()).decode() for path, text in pyscript_sources().items()}
-    for archive in ("pysrc.tar.gz", "pycache.tar.gz"):
-        with tarfile.open(DIST / archive) as tar:
-            for member in tar.getmembers():
-                files[member.name] = base64.b64encode(tar.extractfile(member).read()).decode()
+    with tarfile.open(DIST / "vendor" / "pyscript-bytecode.tar.gz") as tar:
+        for member in tar.getmembers():
+            files[member.name] = base64.b64encode(tar.extractfile(member).read()).decode()
     (tmp_path / "files.json").write_text(json.dumps(files))
     script = tmp_path / "check.mjs"
     script.write_text(NODE_CHECK % {"pyodide": (ROOT / "node_modules" / "pyodide").as_posix()})
     out = subprocess.run(["node", script, tmp_path / "files.json"], check=True, capture_output=True, text=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["modules"] == len([name for name in files if name.endswith(".py")])
-    assert result["compiled"] == ["digitlab/render.py"]
+    assert result["compiled"] == ["pyscript/util.py"]
