@@ -82,19 +82,31 @@ function readSnapshot() {
   });
 }
 
-/** Seconds the rest of the snapshot would take at the pace it has arrived so far: 0 once it is all here
- * or when the service worker serves it from its cache. With no byte yet, it waits for one, as long as
- * the snapshot would be worth waiting for, and counts that wait. */
+/** Seconds the rest of the snapshot would take at the pace it arrives: 0 once it is all here or when
+ * the service worker serves it from its cache. With no byte yet, it waits for one, as long as the
+ * snapshot would be worth waiting for, and counts that wait. When the pace since the start says it is
+ * not worth it, a second look, SECOND_LOOK_MS later, judges by the bytes of that span alone: on a
+ * busy machine the worker's own slow start made localhost look like a slow link. */
+const SECOND_LOOK_MS = 250;
+
 async function secondsToWait() {
   if (download.over || navigator.serviceWorker?.controller) return 0;
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const rest = (pace, bytesPerMs) => (SNAPSHOT.packed - pace.arrived) / Math.max(bytesPerMs, 1e-9) / 1000;
   for (let waited = 0; ; waited += 50) {
     const pace = await askPace();
     if (pace.complete) return 0;
     if (pace.arrived) {
-      return waited / 1000 + (SNAPSHOT.packed - pace.arrived) / (pace.arrived / Math.max(pace.ms, 1)) / 1000;
+      const soFar = waited / 1000 + rest(pace, pace.arrived / Math.max(pace.ms, 1));
+      if (soFar <= WORTH_WAITING_S) return soFar;
+      await pause(SECOND_LOOK_MS);
+      const now = await askPace();
+      if (now.complete) return 0;
+      const recent = (now.arrived - pace.arrived) / Math.max(now.ms - pace.ms, 1);
+      return (waited + SECOND_LOOK_MS) / 1000 + rest(now, recent);
     }
     if (waited >= WORTH_WAITING_S * 1000) return Infinity;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pause(50);
   }
 }
 
