@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import json
 import math
 import random
@@ -144,7 +145,6 @@ class Lab:
         self._test_set: Design | None = None
         self._train_set = train_set
         self._test_p1: tuple[Weights, list[float]] | None = None
-        self._quality: tuple[list[float], float, TestQuality] | None = None  # the last one asked for
 
     # ---- data, built on first use: the page is ready before any of it is needed
     @property
@@ -208,11 +208,7 @@ class Lab:
         )
 
     def test_quality(self, threshold: float = 0.5) -> TestQuality:
-        # Kept for the page's first paint: boot.py computes it into the memory snapshot (~30 ms in the page).
-        p1 = self.test_probabilities()
-        if self._quality is None or self._quality[0] is not p1 or self._quality[1] != threshold:
-            self._quality = (p1, threshold, test_quality(p1, self.test_set.labels, threshold))
-        return self._quality[2]
+        return kept_test_quality(tuple(self.test_probabilities()), tuple(self.test_set.labels), threshold)
 
     # ---- which training images taught it this
     def attribution(self, x: Sequence[float]) -> Attribution | str:
@@ -307,6 +303,12 @@ def for_people(timestamp: str | None) -> str:
     except ValueError:
         return "at an unknown time"
     return f"on {when.day} {when:%b %Y} at {when:%H:%M} UTC"
+
+
+# Kept: the first paint's is computed into the memory snapshot (boot.py), ~30 ms less in the page.
+@functools.lru_cache(maxsize=8)
+def kept_test_quality(p1: tuple[float, ...], labels: tuple[int, ...], threshold: float) -> TestQuality:
+    return test_quality(p1, labels, threshold)
 
 
 def test_quality(p1: Sequence[float], labels: Sequence[int], threshold: float) -> TestQuality:
