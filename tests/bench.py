@@ -460,7 +460,9 @@ def main() -> None:
         browser.close()
     server.shutdown()
     if args.only:
-        print(json.dumps({k: v for k, v in results.items() if k != "size"}, indent=1))
+        if "size" in results:  # the totals; the per-file table is long
+            results["size"] = {k: v for k, v in results["size"].items() if k != "files"}
+        print(json.dumps(results, indent=1))
         return
     results["train_cpython"] = bench_training_cpython(args.train_rounds)
     results["cpython"] = bench_cpython_train()
