@@ -192,22 +192,22 @@ def write_generated(dist: Path) -> None:
     # What the boot fetches (the .mjs modules arrive through import(), which the page cannot count),
     # so the page can show determinate progress while bytes arrive.
     fetched = [f"vendor/pyodide/{name}" for name in PYODIDE_FILES if not name.endswith(".mjs")]
-    boot = fetched + [SNAPSHOT_FILE] + python_files()
+    boot = fetched + [SNAPSHOT_FILE, BYTECODE_ARCHIVE] + python_files()
     total = sum((dist / name).stat().st_size for name in boot)
     index.write_text(text.replace('<body data-ready="false"', f'<body data-boot-bytes="{total}" data-ready="false"'))
     (dist / "palette.css").write_text(palette_css())
     runtime = dist / "js" / "runtime.mjs"
     bytecode = {"file": BYTECODE_ARCHIVE, "bytes": (dist / BYTECODE_ARCHIVE).stat().st_size}
-    files = {"needed": [name for name in python_files() if name != BYTECODE_ARCHIVE], "bytecode": bytecode}
+    files = {"needed": python_files(), "bytecode": bytecode}
     runtime.write_text(runtime.read_text().replace("__DIGITLAB_PYTHON_FILES__", json.dumps(files)))
 
 
 def python_files() -> list[str]:
-    """What runtime.mjs writes into Python's file system before the page's Python runs: the bytecode,
-    the package and the files the page starts from."""
+    """What runtime.mjs must write into Python's file system before the page's Python runs: the package
+    and the files the page starts from (PyScript's bytecode beside them is optional)."""
     from digitlab.boot import FILES
 
-    return [BYTECODE_ARCHIVE, PYSRC_ARCHIVE, *FILES]
+    return [PYSRC_ARCHIVE, *FILES]
 
 
 SNAPSHOT_FILE = "vendor/python.snapshot.gz"
