@@ -188,6 +188,30 @@ def test_a_slow_first_visit_starts_python_normally_and_the_next_visit_has_the_sn
     context.close()
 
 
+def test_a_snapshot_that_arrives_while_the_page_takes_a_second_look_is_used(browser, site_url, watch):
+    """Slow at first, then fast: the snapshot arrives and the worker closes while the page waits to look
+    at the pace again. The second look must see it has arrived, not ask a worker that is gone."""
+    context, page = open_page(browser, watch)
+    try:
+        runtime = (DIST / "js" / "runtime.mjs").read_text()
+        patient = runtime.replace("const SECOND_LOOK_MS = 250;", "const SECOND_LOOK_MS = 3000;")
+        assert patient != runtime
+        page.route(RUNTIME_URL, lambda route: route.fulfill(body=patient, content_type="text/javascript"))
+        link = context.new_cdp_session(page)
+        link.send("Network.enable")
+        slow = {"offline": False, "latency": 20, "downloadThroughput": 10e6 / 8, "uploadThroughput": 10e6 / 8}
+        link.send("Network.emulateNetworkConditions", slow)
+        page.goto(site_url)
+        page.wait_for_function("performance.getEntriesByName('digitlab:load-python').length > 0", polling=50)
+        page.wait_for_timeout(300)  # the first look has judged by the slow pace
+        fast = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+        link.send("Network.emulateNetworkConditions", fast)
+        page.wait_for_selector(READY, state="attached", timeout=30_000)
+        assert page.evaluate("document.body.dataset.boot") == "snapshot"
+    finally:
+        context.close()
+
+
 KEPT = """async () => {
     const name = (await caches.keys()).find((n) => n.startsWith('digitlab-snapshot:'));
     return name ? (await (await caches.open(name)).keys()).map((r) => r.url) : [];

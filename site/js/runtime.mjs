@@ -64,7 +64,11 @@ function readSnapshot() {
       else resolve(memory);
     };
     stopReading = (why) => finish(new Error(why));
-    askPace = () => new Promise((resolve) => ((answer = resolve), worker.postMessage({ ask: true })));
+    // Once it is over the worker may have closed, and a question to it would wait for ever.
+    askPace = () =>
+      download.over
+        ? Promise.resolve({ complete: true })
+        : new Promise((resolve) => ((answer = resolve), worker.postMessage({ ask: true })));
     worker.onmessage = ({ data }) => {
       if ("received" in data) {
         download.arrived += data.received;
