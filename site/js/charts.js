@@ -133,6 +133,9 @@ export function plot(canvas, { lines, marks = [], xMin, xMax, yMin, yMax, xTitle
     ctx.beginPath();
     ctx.arc(x(mx), y(my), 4.5, 0, 2 * Math.PI);
     ctx.fill();
-    if (label) ctx.fillText(label, Math.min(x(mx) + 7, width - ctx.measureText(label).width - 2), Math.max(y(my) - 6, 12));
+    if (!label) continue;
+    // Above the point, or below it where above would run into the y-axis title over the plot.
+    const labelY = y(my) - 6 < pad.top + 10 ? y(my) + 15 : y(my) - 6;
+    ctx.fillText(label, Math.min(x(mx) + 7, width - ctx.measureText(label).width - 2), labelY);
   }
 }
