@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import DIST, clear, launch_options, new_context, serve, wait_ready
+from browser import DIST, clear, launch, new_context, serve, wait_ready
 from digitlab.config import HYPERPARAMETERS
 
 ARTIFACTS = DIST.parent / "test-artifacts"
@@ -30,7 +30,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**launch_options())
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
