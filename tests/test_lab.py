@@ -1,5 +1,8 @@
 """The page's logic without the page: parsing the form, teaching, judging, stored digits, pictures."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from digitlab.weights import load_weights
 from drawings import zero
 
 ROOT = Path(__file__).resolve().parents[1]
+PYSRC = ROOT / "pysrc"
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +124,19 @@ def test_the_weights_note_says_where_weights_came_from_and_what_was_measured(lab
     assert describe(lab.weights, False, 0.847) == "imported from mine.json; test accuracy here 84.70%"
     lab.weights.meta["imported_from"] = "x" * 200
     assert len(describe(lab.weights, False, 0.847)) < 120
+
+
+def test_a_training_time_is_read_strictly_and_without_strptime():
+    from digitlab.lab import for_people
+
+    assert for_people("2026-11-28T17:10:39Z") == "on 28 Nov 2026 at 17:10 UTC"
+    assert for_people("2026-02-03T04:05:06Z") == "on 3 Feb 2026 at 04:05 UTC"
+    for odd in (None, "", "2026-11-28", "2026-11-28T17:10:39", "2026-13-28T17:10:39Z", "x2026-11-28T17:10:39Z"):
+        assert for_people(odd) == "at an unknown time", odd
+    # strptime's first call sets up _strptime: ~250 ms in the page, in the task that shows new weights.
+    check = "from digitlab.lab import for_people; import sys; for_people('2026-11-28T17:10:39Z'); "
+    check += "assert '_strptime' not in sys.modules"
+    subprocess.run([sys.executable, "-c", check], check=True, env={**os.environ, "PYTHONPATH": str(PYSRC)})
 
 
 def test_teaching_a_digit_already_read_right_takes_no_step(lab):
