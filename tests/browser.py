@@ -57,23 +57,31 @@ def launch(playwright):
     """Chromium with launch_options() and UNSEEN_FEATURES disabled beside Playwright's own list.
 
     Chromium keeps only the last --disable-features switch, so ours repeats Playwright's, read from
-    chrome://version in a short-lived first launch rather than from Playwright's internals."""
+    chrome://version in a short-lived first launch rather than from Playwright's internals. Where that
+    cannot be read, Playwright's list stays as it is (and test_harness says so)."""
     options = launch_options()
     probe = playwright.chromium.launch(**options)
     try:
-        features = [*disabled_features(probe), *UNSEEN_FEATURES]
+        playwrights = disabled_features(probe)
     finally:
         probe.close()
-    options["args"] = [*options["args"], "--disable-features=" + ",".join(dict.fromkeys(features))]
+    if playwrights is not None:
+        features = dict.fromkeys([*playwrights, *UNSEEN_FEATURES])
+        options["args"] = [*options["args"], "--disable-features=" + ",".join(features)]
     return playwright.chromium.launch(**options)
 
 
-def disabled_features(browser) -> list[str]:
-    """What the running browser was told to disable: the last --disable-features on its command line."""
+def disabled_features(browser) -> list[str] | None:
+    """What the running browser was told to disable (the last --disable-features on its command line), or
+    None if chrome://version does not show its command line."""
+    from playwright.sync_api import Error
+
     page = browser.new_page()
     try:
         page.goto("chrome://version")
-        command_line = page.locator("#command_line").inner_text()
+        command_line = page.locator("#command_line").inner_text(timeout=10_000)
+    except Error:
+        return None
     finally:
         page.close()
     switches = [arg for arg in command_line.split() if arg.startswith("--disable-features=")]
