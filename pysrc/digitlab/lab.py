@@ -299,7 +299,7 @@ def describe(weights: Weights, shipped: bool, measured_accuracy: float) -> str:
 
 # weights.from_training's "%Y-%m-%dT%H:%M:%SZ", read without strptime: its first call imports and sets up
 # _strptime, measured at ~250 ms in the page, all of it in the task that shows newly trained weights.
-TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z")
+TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z", re.ASCII)
 
 
 def for_people(timestamp: str | None) -> str:
