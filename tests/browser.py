@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
 ]
 READY = 'body[data-ready="true"]'
 # One generous timeout for everything a page does: a busy 2-core machine boots Pyodide in 20+ s.
-TIMEOUT_MS = 180_000
+TIMEOUT_MS = int(os.environ.get("DIGITLAB_TIMEOUT_MS", 180_000))
 
 
 def serve(directory: Path, max_age: int | None = None) -> tuple[http.server.ThreadingHTTPServer, str]:

@@ -9,11 +9,12 @@ import pytest
 
 from digitlab.config import TrainConfig
 from digitlab.data import read_pair
-from digitlab.lab import TEACH_CONFIG, Lab, describe, example_from_image, examples_from_json, examples_to_json
+from digitlab.examples import example_from_image, from_records, to_json
+from digitlab.lab import TEACH_CONFIG, Lab, describe
 from digitlab.model import fit
 from digitlab.preprocess import preprocess_gray
 from digitlab.render import diverging_rgba, gray_rgba
-from digitlab.weights import load_weights
+from digitlab.weights import load_weights, parse_json
 from drawings import zero
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,8 +36,16 @@ def narrow_zero():
     return preprocess_gray(zero(box=(118, 40, 162, 240), width=22).tobytes(), 280, 280).image
 
 
+def teach(lab, x, label):
+    """Teach `x` as it the page does: keep it, then gradient steps from the weights in use; adopt the result."""
+    lab.add_example(x, label)
+    plan = lab.plan(lab.weights)
+    *_, progress = lab.teaching_run(plan)
+    return lab.adopt(progress, TEACH_CONFIG, "taught", plan)
+
+
 def test_training_run_equals_the_cli_algorithm(lab):
-    *_, progress = lab.training_run(TrainConfig(iterations=5))
+    *_, progress = lab.training_run(TrainConfig(iterations=5), lab.plan())
     reference = fit(lab.train_set, None, TrainConfig(iterations=5))
     assert progress.w == reference.w and progress.b == reference.b
 
@@ -44,9 +53,7 @@ def test_training_run_equals_the_cli_algorithm(lab):
 def test_teaching_fixes_a_drawing_the_shipped_model_gets_wrong(lab):
     x = narrow_zero()
     assert lab.p1(x) > 0.5
-    lab.add_example(x, 0)
-    *_, progress = lab.teaching_run()
-    lab.adopt(progress, TEACH_CONFIG, "taught")
+    teach(lab, x, 0)
     assert lab.p1(x) <= 0.4  # right, with the teaching margin
     assert lab.examples_right(lab.weights.w, lab.weights.b, margin=0.1)
     assert lab.test_report().accuracy > 0.95
@@ -61,9 +68,7 @@ def test_quality_is_kept_for_the_same_weights_and_threshold_and_recomputed_other
     assert first == test_quality(lab.test_probabilities(), lab.test_set.labels, 0.5)
     strict = lab.test_quality(0.9999)
     assert strict.rates != first.rates and strict == test_quality(lab.test_probabilities(), lab.test_set.labels, 0.9999)
-    lab.add_example(narrow_zero(), 0)
-    *_, progress = lab.teaching_run()
-    lab.adopt(progress, TEACH_CONFIG, "taught")
+    teach(lab, narrow_zero(), 0)
     assert lab.test_quality(0.9999) == test_quality(lab.test_probabilities(), lab.test_set.labels, 0.9999)
     assert lab.test_quality(0.9999).brier != strict.brier
 
@@ -79,16 +84,31 @@ def test_report_counts_and_mistakes_follow_the_threshold(lab):
     assert [i for i, _, _ in strict.mistakes] == [i for i in range(425) if (p1[i] >= 0.9999) != (labels[i] == 1)]
 
 
-def test_examples_round_trip_and_garbage_is_refused():
+def examples_from_json(text):
+    return from_records(parse_json(text))
+
+
+def test_examples_round_trip_and_each_damaged_one_is_skipped_alone():
     examples = [example_from_image([0.0, 0.5, 1.0] + [0.0] * 781, 1)]
-    assert examples_from_json(examples_to_json(examples)) == examples
-    for garbage in ['{"a": 1}', '[{"label": 2, "pixels": ""}]', '[{"label": 0, "pixels": "AAAA"}]']:
-        with pytest.raises(ValueError):
-            examples_from_json(garbage)
+    assert examples_from_json(to_json(examples)) == (examples, [])
+    with pytest.raises(ValueError):
+        examples_from_json('{"a": 1}')
+    good = to_json(examples)[1:-1]
+    for damaged, why in [
+        ('{"label": 2, "pixels": ""}', "label is not 0 or 1"),
+        ('{"label": 0, "pixels": "AAAA"}', "3 pixels"),
+        ('{"label": 0, "pixels": "%%%"}', "not base64"),
+        ('{"label": true, "pixels": ""}', "label is not 0 or 1"),
+        ("17", "not a record"),
+    ]:
+        kept, problems = examples_from_json(f"[{damaged}, {good}]")
+        assert kept == examples and len(problems) == 1 and why in problems[0], damaged
+    # A label written 1.0 (another program's JSON) is the digit 1, not a reason to drop anything.
+    assert examples_from_json(good.replace('"label": 1', '"label": 1.0').join("[]")) == (examples, [])
 
 
 def test_reset_returns_to_shipped(lab):
-    lab.adopt(fit(lab.train_set, None, TrainConfig(iterations=1)), TrainConfig(iterations=1), "browser")
+    lab.adopt(fit(lab.train_set, None, TrainConfig(iterations=1)), TrainConfig(iterations=1), "browser", lab.plan())
     assert lab.weights is not lab.shipped
     lab.reset()
     assert lab.weights is lab.shipped
@@ -114,7 +134,8 @@ def test_metrics_on_a_tiny_case():
 
 def test_the_weights_note_says_where_weights_came_from_and_what_was_measured(lab):
     assert describe(lab.shipped, True, 1.0) == "shipped (trained under CPython); test accuracy here 100.00%"
-    lab.adopt(fit(lab.train_set, lab.test_set, TrainConfig(iterations=1)), TrainConfig(iterations=1), "browser")
+    progress = fit(lab.train_set, lab.test_set, TrainConfig(iterations=1))
+    lab.adopt(progress, TrainConfig(iterations=1), "browser", lab.plan())
     lab.weights.meta["trained_at"] = "2026-11-28T17:10:39Z"
     assert describe(lab.weights, False, 0.5) == (
         "trained in this browser on 28 Nov 2026 at 17:10 UTC; test accuracy here 50.00%"
@@ -143,9 +164,10 @@ def test_a_training_time_is_read_strictly_and_without_strptime():
 def test_teaching_a_digit_already_read_right_takes_no_step(lab):
     x = preprocess_gray(zero().tobytes(), 280, 280).image
     lab.add_example(x, 0)
-    steps = list(lab.teaching_run())
+    plan = lab.plan(lab.weights)
+    steps = list(lab.teaching_run(plan))
     assert [p.iteration for p in steps] == [0]
-    lab.adopt(steps[-1], TEACH_CONFIG, "taught")
+    lab.adopt(steps[-1], TEACH_CONFIG, "taught", plan)
     assert lab.weights.w == lab.shipped.w and lab.weights.meta["trained"]["iterations_run"] == 0
 
 
@@ -162,7 +184,7 @@ def test_a_taught_digit_weighs_as_much_as_its_copies(lab):
     from digitlab.sparse import Design
 
     lab.add_example(narrow_zero(), 0)
-    weighted = lab.training_set()
+    weighted = lab.plan().design
     assert weighted.n == lab.bundle.train.n + 1
     copies = int(TEACH_WEIGHT)
     example = lab.examples[0]
@@ -181,9 +203,12 @@ def test_a_taught_digit_weighs_as_much_as_its_copies(lab):
 
 
 def test_two_hundred_taught_digits_add_two_hundred_rows(lab):
+    x = narrow_zero()
     for k in range(200):
-        lab.add_example(narrow_zero(), k % 2)
-    assert lab.training_set().n == lab.bundle.train.n + 200
+        lab.add_example([v * (1 - k / 400) for v in x], k % 2)
+    assert lab.plan().design.n == lab.bundle.train.n + 200
+    with pytest.raises(ValueError, match="already taught 200"):
+        lab.add_example([v / 3 for v in x], 0)
 
 
 def test_stored_digits_nested_deeply_are_refused_before_parsing():

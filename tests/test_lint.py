@@ -22,12 +22,41 @@ def test_only_the_page_layer_touches_the_page():
         assert not imports_page or path.parent.name == "page", path.relative_to(PACKAGE)
 
 
-def test_no_class_over_150_lines_and_no_function_over_50():
-    walls = []
-    for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                size = node.end_lineno - node.lineno + 1
-                if size > (150 if isinstance(node, ast.ClassDef) else 50):
-                    walls.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} is {size} lines")
-    assert not walls, walls
+DOM_WRITES = {"textContent", "hidden", "disabled", "value", "title", "innerHTML", "className", "style", "dataset"}
+DOM_CALLS = {"append", "replaceChildren", "setAttribute", "removeAttribute", "focus", "scrollIntoView", "remove"}
+VIEWS = {"views.py", "panels.py", "dom.py"}
+
+
+def dom_writes(tree) -> list[str]:
+    """Assignments to a DOM property and calls of a DOM-changing method, by line."""
+    found = []
+    for node in ast.walk(tree):
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        )
+        for target in targets:
+            chain = target
+            while isinstance(chain, ast.Attribute):
+                if chain.attr in DOM_WRITES:
+                    found.append(f"{node.lineno}: sets .{chain.attr}")
+                    break
+                chain = chain.value
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DOM_CALLS:
+            found.append(f"{node.lineno}: calls .{node.func.attr}()")
+    return found
+
+
+def test_in_the_page_layer_only_views_write_the_dom():
+    """Handlers call the controller, the controller calls the Session and views render it: nothing else writes."""
+    offenders = {
+        path.name: writes
+        for path in (PACKAGE / "page").glob("*.py")
+        if path.name not in VIEWS and (writes := dom_writes(ast.parse(path.read_text())))
+    }
+    assert not offenders, offenders
+    # The check itself sees what it is looking for.
+    assert dom_writes(ast.parse("x.y.textContent = 1\nnode.dataset.p1 = 2\nz.append(w)")) == [
+        "1: sets .textContent",
+        "2: sets .dataset",
+        "3: calls .append()",
+    ]

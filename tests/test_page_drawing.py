@@ -285,5 +285,6 @@ def test_the_training_images_behind_a_verdict_add_up_to_its_score(pad):
     assert abs(total - float(pad.get_attribute('[data-testid="prediction"]', "data-z"))) < 1e-9 and total > 0
     pad.locator('[data-testid="attribution-panel"] summary').click()  # closed, and opened after the flip:
     pad.locator('[data-testid="attribution-panel"] summary').click()  # it still explains the input on display
+    pad.wait_for_function("document.querySelector('[data-testid=attribution]').dataset.total !== ''")
     assert float(attribution.get_attribute("data-total")) == total
     pad.locator('[data-testid="attribution-panel"] summary').click()  # closed again for the other tests

@@ -230,7 +230,7 @@ def test_an_import_racing_a_train_click_does_not_land_mid_run(app):
         weights_json([0.01] * 784),
     )
     app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
-    assert "training started meanwhile" in error_text(app)
+    assert "Did not import racer.json: training is running" in error_text(app)
     assert "trained in this browser" in active(app)
     assert export(app)["w"] != [0.01] * 784
 
@@ -248,7 +248,11 @@ def test_the_gallery_shows_24_then_all_and_a_click_puts_a_digit_on_the_pad(app, 
     index = gallery.nth(5).get_attribute("data-index")
     gallery.nth(5).locator("button").click()
     app.wait_for_function("!document.querySelector('[data-testid=sample-label]').hidden")
-    assert f"Test image #{index}: its true label is 0." == app.locator('[data-testid="sample-label"]').inner_text()
+    assert (
+        app.locator('[data-testid="sample-label"]')
+        .inner_text()
+        .startswith(f"Test image #{index}: its true label is 0.")
+    )
     assert verdict(app)[0] == "1"  # these weights read everything as a 1
 
 

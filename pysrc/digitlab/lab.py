@@ -5,31 +5,29 @@ The page layer (digitlab/page/) wires these to the DOM; everything here is plain
 
 from __future__ import annotations
 
-import base64
 import datetime
 import functools
-import json
 import math
 import random
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from . import IMAGE_PIXELS
 from .config import TrainConfig
 from .data import Bundle
+from .examples import MAX_EXAMPLES, Example, example_from_image, from_records, to_records
 from .metrics import Rates, accuracy, auc, brier, confusion, misclassified, probabilities, rates, reliability, roc_curve
 from .model import Progress, predict_proba, sigmoid, train
 from .novelty import Honesty, Prototypes, judge
 from .preprocess import Stages, preprocess_rgba
 from .sparse import Design, sparse_row, sumprod
-from .weights import Weights, from_training, parse_json
+from .weights import Weights, from_training
+from .words import either
 
 TEACH_WEIGHT = 100.0  # a taught digit counts as this many training images, so a few steps can fix it
 # At most 60 full-batch gradient steps from the weights in use, stopping once the taught digits are right.
 TEACH_CONFIG = TrainConfig(method="gd", learning_rate=1.0, iterations=60, l2=0.0)
 TEACH_MARGIN = 0.1  # stop once each taught digit is read right with p >= 0.6: a bare flip would not survive a redraw
-MAX_EXAMPLES = 200
 
 
 @dataclass(frozen=True)
@@ -90,45 +88,13 @@ class Attribution:
 
 
 @dataclass(frozen=True)
-class Example:
-    """A user's drawing, preprocessed and stored as MNIST uint8, with the label they gave it."""
+class Plan:
+    """What a run trains on and where it starts: the train split, then `taught` (the learner's digits, each
+    weighing `weights` of the design), and train()'s start (from zero when empty)."""
 
-    pixels: bytes
-    label: int
-
-
-def example_from_image(x: Sequence[float], label: int) -> Example:
-    return Example(bytes(min(max(int(v * 255 + 0.5), 0), 255) for v in x), int(label))
-
-
-def examples_to_json(examples: Sequence[Example]) -> str:
-    return json.dumps([{"label": e.label, "pixels": base64.b64encode(e.pixels).decode()} for e in examples])
-
-
-def examples_from_json(text: str) -> list[Example]:
-    """Parse stored examples; raises ValueError on anything that is not exactly that format."""
-    items = parse_json(text, max_bytes=MAX_EXAMPLES * 2 * IMAGE_PIXELS)
-    if not isinstance(items, list) or len(items) > MAX_EXAMPLES:
-        raise ValueError("stored digits are not a list of at most 200 items")
-    examples = []
-    for item in items:
-        if not isinstance(item, dict) or item.get("label") not in (0, 1) or not isinstance(item.get("pixels"), str):
-            raise ValueError("a stored digit lacks a 0/1 label or its pixels")
-        pixels = base64.b64decode(item["pixels"], validate=True)
-        if len(pixels) != IMAGE_PIXELS:
-            raise ValueError(f"a stored digit has {len(pixels)} pixels, not {IMAGE_PIXELS}")
-        examples.append(Example(pixels, item["label"]))
-    return examples
-
-
-def merge_examples(stored: Sequence[Example], mine: Sequence[Example]) -> list[Example]:
-    """Digits kept by another tab first, then this tab's new ones; each drawing once; at most MAX_EXAMPLES."""
-    merged, seen = [], set()
-    for example in [*stored, *mine]:
-        if (example.label, example.pixels) not in seen:
-            seen.add((example.label, example.pixels))
-            merged.append(example)
-    return merged[-MAX_EXAMPLES:]
+    design: Design
+    taught: list[Example]
+    start: dict
 
 
 class Lab:
@@ -139,7 +105,7 @@ class Lab:
         self.radius = radius  # novelty.py: genuine digits of the pair lie within this distance
         self._prototypes: Prototypes | None = None
         self.digits = bundle.digits
-        self.words = f"a {self.digits[0]} or a {self.digits[1]}"
+        self.words = either(self.digits)
         self.shipped = shipped
         self.weights = shipped
         self.examples: list[Example] = []
@@ -159,15 +125,6 @@ class Lab:
         if self._train_set is None:
             self._train_set = Design(self.bundle.train.pixels, self.bundle.train.labels)
         return self._train_set
-
-    def training_set(self) -> Design:
-        """The bundled train split plus the user's digits, each weighing as much as TEACH_WEIGHT images."""
-        if not self.examples:
-            return self.train_set
-        pixels = self.bundle.train.pixels + b"".join(e.pixels for e in self.examples)
-        labels = list(self.bundle.train.labels) + [e.label for e in self.examples]
-        weights = [1.0] * self.bundle.train.n + [TEACH_WEIGHT] * len(self.examples)
-        return Design(pixels, labels, weights)
 
     # ---- reading
     def read(self, rgba: bytes, width: int, height: int) -> Reading:
@@ -212,28 +169,35 @@ class Lab:
         return kept_test_quality(tuple(self.test_probabilities()), tuple(self.test_set.labels), threshold)
 
     # ---- which training images taught it this
+    def taught_rows(self, weights: Weights) -> list[Example] | None:
+        """The learner's digits that `weights` were trained on after the train split, in row order; None
+        when the weights carry no record of their rows (alpha) over this pair's training images."""
+        alpha, records = weights.meta.get("alpha"), weights.meta.get("taught_rows", [])
+        if alpha is None or len(alpha) != self.bundle.train.n + len(records):
+            return None
+        return from_records(records)[0]
+
     def attribution(self, x: Sequence[float]) -> Attribution | str:
-        """Each training image's share of z(x), or why the weights in use cannot say."""
-        alpha = self.weights.meta.get("alpha")
-        if alpha is None:
+        """Each training image's share of z(x) under the weights in use, or why they cannot say."""
+        taught = self.taught_rows(self.weights)
+        if taught is None:
             return (
                 "These weights carry no record of which images taught them (imported without one, or trained "
                 "on from weights that had none). Press Train to start from w = 0 and keep that record."
             )
-        extra = len(alpha) - self.bundle.train.n
-        if not 0 <= extra <= len(self.examples):
-            return "These weights were trained with digits of yours that this page no longer keeps."
-        rows = self.train_set.rows + [sparse_row(e.pixels) for e in self.examples[:extra]]
+        rows = self.train_set.rows + [sparse_row(e.pixels) for e in taught]
         products = [sumprod(row.gather(x), row.values) for row in rows]
+        alpha = self.weights.meta["alpha"]
         return Attribution([(i, a * p) for i, (a, p) in enumerate(zip(alpha, products))], self.weights.b)
 
-    def row_image(self, i: int) -> tuple[bytes, int]:
-        """(uint8 pixels, digit) of training row i: the train split, then the user's digits."""
+    def row_image(self, i: int) -> tuple[bytes, int, str]:
+        """(uint8 pixels, digit, whose) of training row i of the weights in use: the train split ("a training
+        image"), then the learner's digits they were trained on ("yours", or "yours, since forgotten")."""
         n = self.bundle.train.n
         if i < n:
-            return self.bundle.train.image_bytes(i), self.digits[self.bundle.train.labels[i]]
-        example = self.examples[i - n]
-        return example.pixels, self.digits[example.label]
+            return self.bundle.train.image_bytes(i), self.digits[self.bundle.train.labels[i]], "training"
+        example = self.taught_rows(self.weights)[i - n]
+        return example.pixels, self.digits[example.label], "yours" if example in self.examples else "forgotten"
 
     # ---- changing the weights
     def use(self, weights: Weights) -> None:
@@ -242,26 +206,49 @@ class Lab:
     def reset(self) -> None:
         self.weights = self.shipped
 
-    def training_run(
-        self, config: TrainConfig, heartbeat: float | None = None, start: Weights | None = None, design=None
-    ) -> Iterator[Progress | None]:
-        """Train on the train split (+ the user's digits) from zeros, as the CLI does, or from `start`."""
-        design = design or self.training_set()
-        return train(design, self.test_set, config, heartbeat=heartbeat, **starting_from(start, design))
+    def plan(self, start: Weights | None = None) -> Plan:
+        """From zero: the train split and the learner's digits. From `start`: its own rows as well, so that
+        w = sum_i alpha_i x_i goes on holding (a digit forgotten since weighs nothing in the loss but stays a
+        row of w), then the digits it has not seen yet, from alpha = 0."""
+        carried = [] if start is None else self.taught_rows(start)
+        kept = set(self.examples)
+        new = [e for e in self.examples if e not in set(carried or ())]
+        taught = [*(carried or ()), *new]
+        if taught:
+            train = self.bundle.train
+            pixels = train.pixels + b"".join(e.pixels for e in taught)
+            labels = [*train.labels, *(e.label for e in taught)]
+            sample_weights = [1.0] * train.n + [TEACH_WEIGHT if e in kept else 0.0 for e in taught]
+            design = Design(pixels, labels, sample_weights)
+        else:
+            design = self.train_set
+        if start is None:
+            return Plan(design, taught, {})
+        alpha = None if carried is None else [*start.meta["alpha"], *([0.0] * len(new))]
+        return Plan(design, taught if carried is not None else new, {"w": start.w, "b": start.b, "alpha": alpha})
 
-    def adopt(self, progress: Progress, config: TrainConfig, how: str) -> Weights:
+    def training_run(
+        self, config: TrainConfig, plan: Plan, heartbeat: float | None = None
+    ) -> Iterator[Progress | None]:
+        """Train on the plan's rows from its start (zeros, as the CLI does, or the weights it continues)."""
+        return train(plan.design, self.test_set, config, heartbeat=heartbeat, **plan.start)
+
+    def adopt(self, progress: Progress, config: TrainConfig, how: str, plan: Plan) -> Weights:
         """Make the weights of `progress` the ones in use, with a record of how they came about."""
         sha256 = self.shipped.meta.get("data_sha256")
         extra = {"your_digits": len(self.examples), "digits": list(self.digits)}
+        if progress.alpha is not None and plan.taught:
+            extra["taught_rows"] = to_records(plan.taught)
         self.weights = from_training(progress, config, how, sha256, **extra)
         return self.weights
 
     # ---- teaching
     def add_example(self, x: Sequence[float], label: int) -> Example:
         if len(self.examples) >= MAX_EXAMPLES:
-            raise ValueError(f"you already taught {MAX_EXAMPLES} digits: clear them first")
+            raise ValueError(f"you already taught {MAX_EXAMPLES} digits: forget some first")
         example = example_from_image(x, label)
-        self.examples.append(example)
+        if example not in self.examples:
+            self.examples.append(example)
         return example
 
     def examples_right(self, w: Sequence[float], b: float, margin: float = 0.0) -> bool:
@@ -272,10 +259,10 @@ class Lab:
                 return False
         return True
 
-    def teaching_run(self, design: Design | None = None) -> Iterator[Progress]:
-        """Fine-tune the weights in use on train + your digits until every one of yours is read right (with margin)."""
-        start = {"w": self.weights.w, "b": self.weights.b}
-        for progress in train(design or self.training_set(), self.test_set, TEACH_CONFIG, **start):
+    def teaching_run(self, plan: Plan) -> Iterator[Progress]:
+        """Gradient descent from the weights in use on train + the learner's digits, until every one of
+        theirs is read right with a margin (the plan starts from the weights in use)."""
+        for progress in train(plan.design, self.test_set, TEACH_CONFIG, **plan.start):
             yield progress
             if self.examples_right(progress.w, progress.b, TEACH_MARGIN):
                 return
@@ -326,11 +313,3 @@ def test_quality(p1: Sequence[float], labels: Sequence[int], threshold: float) -
         rates(p1, labels, threshold), point, roc_curve(p1, labels), auc(p1, labels), brier(p1, labels),
         reliability(p1, labels),
     )  # fmt: skip
-
-
-def starting_from(start: Weights | None, design: Design) -> dict:
-    """train()'s start: from zero, or from `start` with its alpha if that was over these very images."""
-    if start is None:
-        return {}
-    alpha = start.meta.get("alpha")
-    return {"w": start.w, "b": start.b, "alpha": alpha if alpha and len(alpha) == design.n else None}

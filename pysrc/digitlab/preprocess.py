@@ -24,6 +24,7 @@ MIN_EXTENT_FRACTION = 0.11  # a bounding box smaller than this (of the shorter s
 
 _ABOVE_THRESHOLD = bytes(int(v >= INK_THRESHOLD) for v in range(256))
 _INVERT = bytes(255 - v for v in range(256))
+_ANY_INK = bytes(255 if v else 0 for v in range(256))
 
 
 class NotADigit(ValueError):
@@ -156,3 +157,21 @@ def guess_ink_is_dark(gray: bytes, width: int, height: int) -> bool:
     columns = gray[::width] + gray[width - 1 :: width]
     border = rows + columns
     return sum(border) >= 128 * len(border)
+
+
+def mnist_stages(pixels: bytes, pad_scale: int = 10) -> Stages:
+    """A 28x28 MNIST image (uint8, ink = 255) is already what the model reads: its input is its exact
+    pixels, not a re-rasterised copy. The stages only show it: the crop is its ink's box (in pad pixels,
+    `pad_scale` per image pixel, for a pad that shows it scaled up), already fitted, placed where it is."""
+    if len(pixels) != IMAGE_SIDE * IMAGE_SIDE:
+        raise ValueError(f"expected {IMAGE_SIDE * IMAGE_SIDE} pixels, got {len(pixels)}")
+    box = bounding_box(pixels.translate(_ANY_INK), IMAGE_SIDE, IMAGE_SIDE)  # every inked pixel, faint ones too
+    if box is None:
+        raise NotADigit("This image holds no ink.")
+    left, top, right, bottom = box
+    width, height = right - left, bottom - top
+    crop = b"".join(pixels[y * IMAGE_SIDE + left : y * IMAGE_SIDE + right] for y in range(top, bottom))
+    image = [v / 255 for v in pixels]
+    scaled = [v / 255 for v in crop]
+    pad_box = (left * pad_scale, top * pad_scale, right * pad_scale, bottom * pad_scale)
+    return Stages(crop, pad_box, (width * pad_scale, height * pad_scale), scaled, (width, height), (left, top), image)

@@ -18,7 +18,7 @@ import struct
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from . import IMAGE_PIXELS
+from . import IMAGE_PIXELS, examples
 from .config import HYPERPARAMETERS, TrainConfig
 from .model import Progress
 from .sparse import sumprod
@@ -28,6 +28,9 @@ MAX_NESTING = 16  # a weights file nests 2 deep; Pyodide's stack dies long befor
 FORMAT = "digitlab-weights/1"
 MAX_TEXT = 200  # characters in a metadata string: a file name, a timestamp, a label
 MAX_ROWS = 4_000  # training images a pair can have (the largest has ~1,800) plus the user's digits
+
+
+MAX_SCORE = 1e9  # |w.x + b| past this on some input in [0, 1]^784 is no model: refused before it reaches a sum
 
 
 class WeightsError(ValueError):
@@ -149,6 +152,18 @@ def _alpha(value) -> bool:
     )
 
 
+def _taught_rows(value) -> bool:
+    """The learner's digits a run trained on beyond the train split, in row order (examples.py records)."""
+    if not isinstance(value, list) or len(value) > MAX_ROWS:
+        return False
+    try:
+        for record in value:
+            examples.from_record(record)
+    except ValueError:
+        return False
+    return True
+
+
 def _training_record(value) -> bool:
     """The "trained" record: hyperparameters the table allows, and the iterations actually run."""
     if not isinstance(value, dict) or not value:
@@ -177,6 +192,7 @@ METADATA = {  # field -> (what it must be, check); None is allowed where a split
     "your_digits": ("a count", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000),
     "imported_from": ("a short text", _text),
     "alpha": ("a list of numbers, one per training image", lambda v: _alpha(v)),
+    "taught_rows": ("a list of taught digits", _taught_rows),
     "digits": ("two digits, smaller first", lambda v: isinstance(v, list) and len(v) == 2 and all(
         isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 9 for d in v) and v[0] < v[1]),
 }  # fmt: skip
@@ -219,8 +235,22 @@ def weights_from_dict(data) -> Weights:
         raise WeightsError(f'"w" has {len(w)} numbers; it must have {IMAGE_PIXELS} (28x28)')
     weights = [_finite(v, f"w[{i}]") for i, v in enumerate(w)]
     bias = _finite(data["b"], '"b"')
+    check_scores(weights, bias)
     meta, ignored = normalise_meta(data)
     return Weights(weights, bias, meta, ignored)
+
+
+def largest_score(w, b: float) -> float:
+    """The largest |w.x + b| over every input x in [0, 1]^784: all the positive weights inked, or all the negative."""
+    return max(abs(b + sum(v for v in w if v > 0)), abs(b + sum(v for v in w if v < 0)))
+
+
+def check_scores(w, b: float) -> None:
+    """Refuse weights that would give some drawing a score no float arithmetic downstream can be trusted with."""
+    largest = largest_score(w, b)
+    if not largest <= MAX_SCORE:
+        reach = f"{largest:.3g}" if math.isfinite(largest) else "beyond the largest float"
+        raise WeightsError(f"some drawing would score |w·x + b| = {reach}; a model's scores stay under {MAX_SCORE:.0e}")
 
 
 def digits_of(weights: Weights) -> tuple[int, int]:

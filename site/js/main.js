@@ -1,6 +1,7 @@
 // Wire the pad and the chart helpers where the Python page layer (digitlab/page/) can find them.
 import { createPad } from "./pad.js";
 import { copyRegion, lineChart, placeholder, plot, putPixels } from "./charts.js";
+import { fetchBytes } from "./net.js";
 import { startLoading } from "./runtime.mjs";
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
@@ -8,7 +9,7 @@ const pad = createPad(byTestId("pad"));
 // Clear and Undo are the pad's own business: Python hears only the stroke-end event they cause.
 byTestId("clear").addEventListener("click", () => pad.clear());
 byTestId("undo").addEventListener("click", () => pad.undo());
-window.digitlab = { pad, lineChart, plot, putPixels, copyRegion };
+window.digitlab = { pad, lineChart, plot, putPixels, copyRegion, placeholder, fetchBytes };
 for (const id of ["loss-chart", "accuracy-chart"]) {
   placeholder(byTestId(id), "Press “Train in browser” to watch it learn");
 }

@@ -5,7 +5,7 @@ const BRUSH = 22; // px in the 280x280 backing store: ~2 px after MNIST's 20 px 
 export function createPad(canvas) {
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   let strokes = [];
-  let current = null;
+  const drawing = new Map(); // pointerId -> its stroke: two fingers draw two strokes, never one zig-zag
   let base = null; // a real MNIST digit put on the pad: strokes draw over it, Undo goes back to it
 
   function style() {
@@ -53,7 +53,8 @@ export function createPad(canvas) {
   }
 
   // Every change of the drawing ends in one "stroke-end" event, timed from here to the verdict.
-  // Its detail says whether the pad shows exactly a real MNIST test image, and which.
+  // When the pad shows exactly a real MNIST test image, its detail carries that image's own 28x28
+  // pixels: the model reads them, not the scaled-up copy on the pad.
   function emit() {
     performance.mark("stroke-end");
     const sample = base && strokes.length === 0 ? base.sample : null;
@@ -61,9 +62,9 @@ export function createPad(canvas) {
   }
 
   function end(event) {
-    if (!current) return;
-    if (event && canvas.hasPointerCapture(event.pointerId)) canvas.releasePointerCapture(event.pointerId);
-    current = null;
+    if (!drawing.has(event.pointerId)) return;
+    if (canvas.hasPointerCapture(event.pointerId)) canvas.releasePointerCapture(event.pointerId);
+    drawing.delete(event.pointerId);
     emit();
   }
 
@@ -71,15 +72,17 @@ export function createPad(canvas) {
     if (event.button > 0) return;
     event.preventDefault();
     canvas.setPointerCapture(event.pointerId);
-    current = [point(event)];
-    strokes.push(current);
-    drawStroke(current);
+    const stroke = [point(event)];
+    drawing.set(event.pointerId, stroke);
+    strokes.push(stroke);
+    drawStroke(stroke);
   });
   canvas.addEventListener("pointermove", (event) => {
-    if (!current) return;
+    const stroke = drawing.get(event.pointerId);
+    if (!stroke) return;
     event.preventDefault();
     const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-    for (const e of events.length ? events : [event]) current.push(point(e));
+    for (const e of events.length ? events : [event]) stroke.push(point(e));
     redraw();
   });
   canvas.addEventListener("pointerup", end);
@@ -89,7 +92,7 @@ export function createPad(canvas) {
   return {
     clear() {
       strokes = [];
-      current = null;
+      drawing.clear();
       base = null;
       redraw();
       emit();
@@ -100,14 +103,15 @@ export function createPad(canvas) {
       emit();
     },
     // Show a 28x28 MNIST image (uint8, ink = 255) scaled up to the pad, replacing any strokes;
-    // `sample` ({index, label}) travels with the stroke-end event.
+    // `sample` ({index, label}) travels with the stroke-end event, with the pixels themselves.
     showDigit(pixels, sample) {
       strokes = [];
+      drawing.clear();
       const small = new ImageData(28, 28);
       for (let i = 0; i < 784; i++) small.data[i * 4 + 3] = pixels[i];
       const image = new OffscreenCanvas(28, 28);
       image.getContext("2d").putImageData(small, 0, 0);
-      base = { image, sample: { index: sample.index, label: sample.label } };
+      base = { image, sample: { index: sample.index, label: sample.label, pixels: Uint8Array.from(pixels) } };
       redraw();
       emit();
     },

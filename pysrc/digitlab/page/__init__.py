@@ -1,5 +1,10 @@
-"""The page layer, the only Python that touches the DOM: views.py writes, controller.py and
-training.py answer events, and start() (what site/main.py runs) wires them up."""
+"""The page layer, the only Python that touches the DOM: views.py and panels.py write it, the controller
+turns events into Session verbs and re-renders what changed, training.py and pairs.py drive the runs and
+the downloads, and start() (what site/main.py runs) wires them up.
+
+A new panel: a view class with render(session) (views.py or panels.py), one line in Controller.views
+naming what it shows, and, if it has controls, a handler line in wire() calling a controller verb.
+"""
 
 from __future__ import annotations
 
@@ -9,67 +14,70 @@ import inspect
 
 from .. import boot, model, reference
 from ..config import HYPERPARAMETERS
+from ..session import Activity, Session
+from ..words import versus
 from .controller import Controller
-from .digits import Digits
-from .dom import document, window
-from .explaining import Flipper, Teachers
-from .pairs import Pairs
+from .dom import window
+from .pairs import PairLoader
+from .panels import PageState, Source
 from .training import Runner
-from .views import Source
 
 # The code panel: the textbook first, then the fast code that a test holds to it.
 SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.QuasiNewton, model.train)
 
 
-def wire(page: Controller, runner: Runner, digits: Digits, pairs: Pairs) -> None:
-    start = asyncio.ensure_future
+def wire(page: Controller, runner: Runner, pairs: PairLoader) -> None:
     for testid in ("digit-a", "digit-b"):
-        page.on(testid, "change", lambda event: start(pairs.on_select(event)))
-    page.on(window, "hashchange", lambda event: start(pairs.on_hash(event)))
-    page.on("pad", "stroke-end", page.on_stroke_end)
-    teachers = Teachers(page)  # after the verdict: they explain the new reading
-    flipper = Flipper(page, teachers)
-    page.on("flip", "click", flipper.on_flip)
-    page.on("pad", "stroke-end", lambda _: (flipper.reset(), teachers.refresh()))
-    page.on("attribution-panel", "toggle", teachers.refresh)
-    page.on("sample", "click", page.on_sample)
-    page.on("teach-0", "click", lambda _: runner.request(lambda: runner.teach(0)))
-    page.on("teach-1", "click", lambda _: runner.request(lambda: runner.teach(1)))
-    page.on("clear-examples", "click", digits.on_clear)
-    page.on("your-digits", "click", digits.on_remove)
-    page.on(window, "storage", digits.on_storage)
-    # Train is the form's submit button, so Enter in a field trains too.
-    page.on("params", "submit", lambda event: (event.preventDefault(), runner.request(runner.train)))
-    page.on("step", "click", lambda _: runner.request(lambda: runner.train("step")))
-    page.on("continue", "click", lambda _: runner.request(lambda: runner.train("continue")))
-    page.on("cancel", "click", runner.on_cancel)
-    page.on("reset", "click", page.on_reset)
-    page.on("threshold", "input", page.show_judgement)
+        page.on(testid, "change", pairs.on_select)
+    page.on(window, "hashchange", pairs.on_hash)
+    page.on("pad", "stroke-end", page.on_pad)
+    page.on("sample", "click", page.put_sample)
     page.on("misclassified", "click", page.on_gallery)
-    page.on("export-weights", "click", page.on_export)
-    page.on("import-weights", "change", lambda event: start(page.import_weights(event)))
+    page.on("flip", "click", page.flip)
+    page.on("flip-back", "click", page.unflip)
+    page.on("flip-back-pad", "click", page.unflip)
+    page.on("attribution-panel", "toggle", page.show_attribution)
+    page.on("teach-0", "click", lambda _: runner.teach(0))
+    page.on("teach-1", "click", lambda _: runner.teach(1))
+    page.on("clear-examples", "click", page.forget_all)
+    page.on("your-digits", "click", page.forget)
+    page.on(window, "storage", page.on_storage)
+    # Train is the form's submit button, so Enter in a field trains too.
+    page.on("params", "submit", lambda event: (event.preventDefault(), runner.train("train")))
+    page.on("step", "click", lambda _: runner.train("step"))
+    page.on("continue", "click", lambda _: runner.train("continue"))
+    page.on("cancel", "click", runner.on_cancel)
+    page.on("reset", "click", page.reset)
+    page.on("start-over", "click", page.ask_start_over)
+    page.on("start-over-yes", "click", page.start_over)
+    page.on("start-over-no", "click", page.cancel_start_over)
+    page.on("threshold", "input", page.show_threshold)
+    page.on("export-weights", "click", page.export)
+    page.on("import-weights", "change", lambda event: asyncio.ensure_future(page.import_weights(event)))
     for h in HYPERPARAMETERS:
-        page.on(h.key, "input", lambda event: event.target.removeAttribute("aria-invalid"))
+        page.on(h.key, "input", page.field_edited)
 
 
 async def start() -> None:
     """Boot on 0 versus 1 (its data and weights come with the page), or the pair the URL names."""
     window.performance.mark("digitlab:page-start")
-    status = document.getElementById("boot-status")
-    status.textContent = "Loading the weights and the data…"
+    page_state = PageState()
     state, prepared = boot.start_state()
-    document.body.dataset.startState = "prepared" if prepared else "built"
-    page = Controller(state.lab)
-    pairs, your_digits = Pairs(page, state.digits, state.shipped, state.radii), Digits(page)
-    wire(page, Runner(page, your_digits), your_digits, pairs)
-    wanted = pairs.wanted()  # before open() writes the pair in use into the URL
-    pairs.open(page.lab)
-    if wanted and wanted != (0, 1):
-        await pairs.switch(wanted)
-    page.refresh_controls()
-    document.body.dataset.ready = "true"
+    page_state.starting(prepared)
+    page = Controller(Session(state.lab, Activity.BOOTING))
+    pairs = PairLoader(page, state.digits, state.shipped, state.radii)
+    wire(page, Runner(page), pairs)
+    asked = pairs.asked()  # before open() writes the pair in use into the URL
+    page.open(state.lab)
+    if isinstance(asked, tuple) and asked != page.session.digits:
+        pairs.choose(asked)  # ready once that pair is open, or has failed to
+        await pairs.task
+    else:
+        page.apply(page.session.idle())
+    if isinstance(asked, str):
+        page.messages.show_error(f"{asked}; showing {versus(page.session.digits)}.", "pair")
     window.performance.mark("digitlab:ready")
-    status.textContent = "Ready: draw a digit."
+    page_state.started()
     await asyncio.sleep(0)
     Source().show(source_text())
 

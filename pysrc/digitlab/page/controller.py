@@ -1,4 +1,9 @@
-"""The controller: page events in, Lab verbs, views out. What the page remembers lives here and in the Lab."""
+"""The controller: page events in, Session verbs, views out.
+
+Every verb asks the Session to change and hands what changed to apply(), which re-renders each view
+that shows it (VIEWS below). A message about what a verb did is said after apply(), which clears the
+messages about the state before.
+"""
 
 from __future__ import annotations
 
@@ -6,155 +11,255 @@ import random
 
 from pyodide.ffi import create_proxy
 
-from ..lab import Lab, describe
-from ..preprocess import NotADigit
+from ..lab import Lab
+from ..preprocess import NotADigit, mnist_stages, preprocess_rgba
+from ..session import ACTIVITY, EXAMPLES, INPUT, PAIR, RUNS, WEIGHTS, Activity, Input, Session
 from ..weights import MAX_BYTES, WeightsError, digits_of, weights_from_json
-from . import views
-from .dom import download, element, js_bytes, js_object, window
+from ..words import versus
+from . import panels, views
+from .dom import download, element, window
 from .keeping import Keeper
+
+ACTION_WORDS = {
+    "train": "Train", "step": "Step", "continue": "Continue", "teach": "Teaching", "flip": "Flip it",
+    "reset": "Reset", "import": "Import", "forget": "Forgetting your digits", "start-over": "Start over",
+}  # fmt: skip
 
 
 class Controller:
-    def __init__(self, lab: Lab):
-        self.lab = lab
+    def __init__(self, session: Session):
+        self.session = session
         self.keeper = Keeper()
-        self.pad = element("pad")
-        self.pad_context = self.pad.getContext("2d", js_object({"willReadFrequently": True}))
-        self.messages = views.Messages()
-        self.verdict, self.sample_label = views.Verdict(), views.Sample()
-        self.eyes, self.why = views.Eyes(self.pad), views.Why()
-        self.note, self.controls, self.examples = views.WeightsNote(), views.Controls(), views.Examples()
-        self.judgement, self.quality, self.sigmoid = views.Judgement(), views.Quality(), views.Sigmoid()
-        self.training_view = views.Training()
-        self.reading = None
-        self.training = False
+        self.pad = views.Pad()
+        self.messages = panels.Messages()
+        self.form = panels.Form()
+        self.judgement = panels.Judgement()
+        self.quality = panels.Quality(self.judgement)
+        self.training = panels.Training()
+        self.flip_view = views.FlipView()
+        self.attribution = views.Attribution()
+        self.address, self.picker = panels.Address(), panels.PairPicker()
+        self.controls, self.keep_panel = panels.Controls(), panels.KeepPanel()
+        self.views = (  # each view, and what it shows: it renders again whenever one of those changed
+            (self.messages, {WEIGHTS, PAIR}),
+            (panels.PageState(), {ACTIVITY, PAIR}),
+            (self.address, {PAIR}),
+            (self.picker, {PAIR, ACTIVITY}),
+            (panels.Words(), {PAIR}),
+            (panels.WeightsNote(), {WEIGHTS, PAIR}),
+            (self.pad, {INPUT}),
+            (views.Verdict(), {INPUT}),
+            (views.SampleLabel(), {INPUT}),
+            (views.Eyes(self.pad), {INPUT}),
+            (views.Why(), {INPUT}),
+            (views.Sigmoid(), {INPUT}),
+            (self.flip_view, {INPUT}),
+            (self.attribution, {INPUT, EXAMPLES}),
+            (panels.Examples(), {EXAMPLES, PAIR}),
+            (self.controls, {ACTIVITY, INPUT, EXAMPLES, PAIR, WEIGHTS}),
+            (panels.WeightMap(self.training), {WEIGHTS, PAIR, ACTIVITY}),
+            (self.training, {RUNS}),
+            (self.judgement, {WEIGHTS, PAIR}),
+            (self.quality, {WEIGHTS, PAIR}),
+        )
         self.rng = random.Random()
         self._proxies = []
+
+    def apply(self, changes) -> None:
+        for view, shows in self.views:
+            if shows & changes:
+                view.render(self.session)
 
     def on(self, target, event: str, handler) -> None:
         """Call `handler` on `event` of the element with that data-testid (or of `target` itself)."""
         proxy = create_proxy(handler)
-        self._proxies.append(proxy)  # kept alive for the page's lifetime
+        self._proxies += [proxy]  # kept alive for the page's lifetime
         (element(target) if isinstance(target, str) else target).addEventListener(event, proxy)
 
-    def refresh_controls(self) -> None:
-        self.controls.update(self.training, self.reading is not None, bool(self.lab.examples))
+    def field_edited(self, event) -> None:
+        self.form.mark_valid(event.target)
 
-    # ---- reading a drawing
-    def on_stroke_end(self, event) -> None:
-        """The drawing changed: a pen stroke, Clear, Undo, or a real MNIST digit put on the pad."""
-        sample = event.detail
-        if sample.sample:
-            self.sample_label.show(sample.index, sample.label)
+    def refused(self, action: str, near: str) -> bool:
+        """A new request: the error about the last one goes; and say why `action` cannot run now, if it cannot."""
+        self.messages.clear_error()
+        if refusal := self.session.refusal(action):
+            self.messages.show_error(f"{ACTION_WORDS[action]} cannot run now: {refusal}.", near)
+            return True
+        return False
+
+    # ---- the input
+    def on_pad(self, event) -> None:
+        """The drawing changed: a pen stroke, Clear, Undo, or a test image put on the pad (read as it is)."""
+        window.performance.mark("read-start")
+        detail = event.detail
+        if detail.sample:
+            source = Input(mnist_stages(detail.pixels.to_bytes()), (detail.index, detail.label))
         else:
-            self.sample_label.hide()
-        self.read_pad()
+            try:
+                source = Input(preprocess_rgba(*self.pad.pixels(), self.session.lab.words))
+            except NotADigit as exc:
+                source = str(exc)
+        self.apply(self.session.read(source))
+        window.performance.measure("preprocess-and-predict", "read-start")
         window.performance.mark("verdict")
         window.performance.measure("stroke-to-verdict", "stroke-end", "verdict")
 
-    def read_pad(self) -> None:
-        """Verdict on what the pad shows, with the weights in use."""
-        rgba = self.pad_context.getImageData(0, 0, self.pad.width, self.pad.height).data.to_bytes()
-        window.performance.mark("read-start")
-        try:
-            self.reading = self.lab.read(rgba, self.pad.width, self.pad.height)
-            window.performance.measure("preprocess-and-predict", "read-start")
-        except NotADigit as exc:
-            self.reading = None
-            self.verdict.show_nothing(str(exc))
-            self.eyes.clear()
-            self.why.clear()
-            self.sigmoid.clear()
-        else:
-            self.verdict.show(self.reading)
-            self.eyes.show(self.reading.stages)
-            self.why.show(self.reading)
-            self.sigmoid.show(self.reading.z, self.reading.p1, self.lab.digits)
-        self.refresh_controls()
+    def put_sample(self, _event=None) -> None:
+        """*Real MNIST digit*: a random test image of the pair on the pad."""
+        self.put_test_image(self.session.lab.sample(self.rng)[0])
 
-    def on_sample(self, _event) -> None:
-        self.put_on_pad(self.lab.sample(self.rng)[0])
+    def put_test_image(self, index: int) -> None:
+        test = self.session.lab.bundle.test
+        self.pad.show_test_image(test.image_bytes(index), index, self.session.digits[test.labels[index]])
 
     def on_gallery(self, event) -> None:
         """A misread test digit was clicked: put it on the pad; or 'show all' was."""
         if event.target.closest('[data-testid="show-all-mistakes"]'):
             self.judgement.show_all = True
-            self.show_judgement()
+            self.judgement.render(self.session)
         elif figure := event.target.closest("figure"):
-            self.put_on_pad(int(figure.dataset.index))
-            self.pad.scrollIntoView(js_object({"block": "nearest"}))
+            self.put_test_image(int(figure.dataset.index))
+            self.pad.bring_into_view()
 
-    def put_on_pad(self, index: int) -> None:
-        test = self.lab.bundle.test
-        sample = js_object({"index": index, "label": self.lab.digits[test.labels[index]]})
-        window.digitlab.pad.showDigit(js_bytes(test.image_bytes(index)), sample)
+    def flip(self, _event=None) -> None:
+        done = self.session.flip()
+        if isinstance(done, str):
+            self.flip_view.say(done)
+        else:
+            self.apply(done)
+
+    def unflip(self, _event=None) -> None:
+        self.apply(self.session.unflip())
+
+    def show_attribution(self, _event=None) -> None:
+        self.attribution.render(self.session)
+
+    def show_threshold(self, _event=None) -> None:
+        self.judgement.render(self.session)
+        self.quality.render(self.session)
 
     # ---- the weights in use
-    def weights_changed(self) -> None:
-        """New weights are in use: show them everywhere, then keep them for the next visit."""
-        self.show_weights()
-        self.read_pad()
-        if refused := self.keeper.save_weights(self.lab.weights, self.lab.weights is self.lab.shipped):
-            self.messages.show_error(f"Could not keep the weights for next time: {refused}.", near="keep")
+    def keep_weights(self, near: str) -> None:
+        """Keep the weights in use for the next visit (the shipped ones need no copy)."""
+        if refused := self.keeper.save_weights(self.session.weights, self.session.shipped):
+            self.messages.show_error(f"Could not keep the weights for next time: {refused}.", near)
 
-    def show_weights(self) -> None:
-        shipped = self.lab.weights is self.lab.shipped
-        self.judgement.show_all = False  # new weights, new mistakes: back to the first few
-        self.note.show(describe(self.lab.weights, shipped, self.lab.test_report().accuracy))
-        self.training_view.show_weights(self.lab.weights.w)
-        self.show_judgement()
-
-    def show_judgement(self, _event=None) -> None:
-        threshold = self.judgement.chosen_threshold()
-        report = self.lab.test_report(threshold)
-        test = self.lab.bundle.test
-        self.judgement.show(report, threshold, test.n, test.image_bytes, self.lab.digits)
-        self.quality.show(self.lab.test_quality(threshold), threshold, self.lab.digits)
-
-    def on_reset(self, _event) -> None:
-        if self.training:
+    def reset(self, _event=None) -> None:
+        if self.refused("reset", "train"):
             return
-        self.messages.clear_error()
-        self.lab.reset()
-        self.show_weights()
-        self.read_pad()
-        if refused := self.keeper.save_weights(self.lab.shipped, shipped=True):
-            self.messages.show_error(f"Back to the shipped weights for now, but {refused}.", near="lab")
+        self.apply(self.session.reset())
+        if refused := self.keeper.save_weights(self.session.weights, shipped=True):
+            self.messages.show_error(f"Back to the shipped weights for now, but {refused}.", "train")
         else:
-            self.messages.set_status("Back to the shipped weights.")
+            self.messages.say("Back to the shipped weights.")
 
-    def on_export(self, _event) -> None:
-        download("digitlab-weights.json", self.lab.weights.to_json())
+    def export(self, _event=None) -> None:
+        name = "-".join(map(str, self.session.digits))
+        download(f"digitlab-{name}.json", self.session.weights.to_json())
 
     async def import_weights(self, event) -> None:
         files = event.target.files
         if not files.length:
             return
         file = files.item(0)
-        event.target.value = ""  # the same file can be chosen again after a fix
+        self.keep_panel.forget_choice()  # the same file can be chosen again after a fix
+        self.messages.clear_error()
+        unchanged = "The weights in use did not change."
         try:
             if file.size > MAX_BYTES:
                 raise WeightsError(f"{file.size:,} bytes; weights are under {MAX_BYTES:,}")
             weights = weights_from_json((await file.arrayBuffer()).to_bytes())
         except WeightsError as exc:
-            self.messages.show_error(f"Could not import {file.name}: {exc}. The weights in use did not change.", "keep")
+            self.messages.show_error(f"Could not import {file.name}: {exc}. {unchanged}", "keep")
             return
-        if (made_for := digits_of(weights)) != self.lab.digits:
+        if (made_for := digits_of(weights)) != self.session.digits:
             self.messages.show_error(
-                f"Could not import {file.name}: it reads {made_for[0]} versus {made_for[1]}, and this page reads "
-                f"{self.lab.digits[0]} versus {self.lab.digits[1]}: choose that pair above first. "
-                "The weights in use did not change.",
+                f"Could not import {file.name}: it reads {versus(made_for)}, and this page reads "
+                f"{versus(self.session.digits)}: choose that pair above first. {unchanged}",
                 "keep",
             )
             return
-        if self.training:  # Train was pressed meanwhile (even in the same tick): the run owns the weights now
-            self.messages.show_error(
-                f"Did not import {file.name}: training started meanwhile. Import it again.", "keep"
-            )
+        if refusal := self.session.refusal("import"):  # a run started, maybe in the same tick as the choice
+            self.messages.show_error(f"Did not import {file.name}: {refusal}. Import it again afterwards.", "keep")
             return
-        self.messages.clear_error()
         weights.meta["imported_from"] = file.name[:200]  # what the page saw, not what the file claims
-        self.lab.use(weights)
+        self.apply(self.session.use(weights))
         ignored = f" Ignored: {', '.join(weights.ignored)}." if weights.ignored else ""
-        self.messages.set_status(f"Imported weights from {file.name}.{ignored}", near="keep")
-        self.weights_changed()
+        self.messages.say(f"Imported weights from {file.name}.{ignored}", "keep")
+        self.keep_weights("keep")
+
+    # ---- the pair
+    def open(self, lab: Lab) -> None:
+        """Make `lab` the page's, with what this browser kept for its pair."""
+        self.keeper.pair = "-".join(map(str, lab.digits))
+        weights, weights_note = self.keeper.load_weights()
+        if weights is not None and digits_of(weights) == lab.digits:
+            lab.use(weights)
+        lab.examples, examples_note = self.keeper.load_examples()
+        self.apply(self.session.open(lab))
+        if said := " ".join(n for n in (weights_note, examples_note) if n):
+            self.messages.show_error(said, "keep")
+
+    def restore_address(self) -> None:
+        """A refused pair: the selects and the URL name the pair in use again."""
+        self.address.render(self.session)
+        self.picker.render(self.session)
+
+    # ---- the learner's digits
+    def keep_examples(self) -> None:
+        """Keep the digits, merged with what another tab kept meanwhile."""
+        merged, refused = self.keeper.save_examples(self.session.lab.examples)
+        self.apply(self.session.follow(merged))
+        if refused:
+            self.messages.show_error(f"Could not keep your digits for next time: {refused}.", "teach")
+
+    def forget(self, event) -> None:
+        """A thumbnail's × was pressed: forget that one digit (and only it, whatever other tabs kept)."""
+        index = event.target.dataset.index
+        if index is None or self.refused("forget", "teach"):
+            return
+        gone = self.session.lab.examples[int(index)]
+        kept, refused = self.keeper.remove_example(gone)
+        self.apply(self.session.follow(kept))
+        digit = self.session.digits[gone.label]
+        if refused:
+            self.messages.show_error(f"Could not update your saved digits: {refused}.", "teach")
+        else:
+            self.messages.say(f"Forgot one of your {digit}s; the weights in use keep what it taught.", "teach")
+
+    def forget_all(self, _event=None) -> None:
+        if self.refused("forget", "teach"):
+            return
+        self.apply(self.session.follow([]))
+        if refused := self.keeper.forget_examples():
+            self.messages.show_error(f"Your digits are forgotten here, but {refused}.", "teach")
+        else:
+            self.messages.say("Your digits are forgotten (the weights in use keep what they learned).", "teach")
+
+    def on_storage(self, event) -> None:
+        """Another tab changed this pair's digits: follow it."""
+        if event.key == self.keeper.examples_key and self.session.activity is not Activity.TEACHING:
+            examples, _ = self.keeper.load_examples()
+            self.apply(self.session.follow(examples))
+
+    # ---- starting over: a classroom's next learner
+    def ask_start_over(self, _event=None) -> None:
+        if not self.refused("start-over", "start-over"):
+            self.keep_panel.confirm_start_over(True)
+
+    def cancel_start_over(self, _event=None) -> None:
+        self.keep_panel.confirm_start_over(False)
+
+    def start_over(self, _event=None) -> None:
+        self.keep_panel.confirm_start_over(False)
+        if self.refused("start-over", "start-over"):
+            return
+        refused = self.keeper.forget_everything()
+        self.session.follow([])
+        self.apply(self.session.reset() | {EXAMPLES})
+        if refused:
+            self.messages.show_error(f"Started over here, but {refused}.", "start-over")
+        else:
+            self.messages.say(
+                "Started over: every pair is back to its shipped weights, with no digits taught.", "start-over"
+            )

@@ -63,7 +63,16 @@ class Storage:
             return f"this browser would not save it ({exc}); it stays in use until you reload"
         return None
 
-    def remove(self, key: str) -> str | None:
+    def keys(self, prefix: str) -> list[str]:
+        """Every stored key that starts with `prefix` (none where storage is unavailable)."""
+        try:
+            store = window.localStorage
+            found = [store.key(i) for i in range(store.length)]
+        except JsException:
+            return []
+        return [key for key in found if key and key.startswith(prefix)]
+
+    def forget(self, key: str) -> str | None:
         """Forget; return a message if the browser refused."""
         try:
             window.localStorage.removeItem(key)

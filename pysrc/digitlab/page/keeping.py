@@ -3,13 +3,15 @@
 Keys are scoped to the deployment's path, so two copies of the app on one origin
 (user.github.io/a/ and /b/) keep separate state, and to the pair, so each pair keeps its own.
 Nothing stored is trusted: it is parsed with the same checks as an imported file, and
-anything unreadable is dropped with a note.
+anything unreadable is skipped (a digit) or dropped (weights) with a note.
 """
 
 from __future__ import annotations
 
-from ..lab import Example, examples_from_json, examples_to_json, merge_examples
-from ..weights import Weights, weights_from_json
+from .. import IMAGE_PIXELS
+from .. import examples as taught
+from ..examples import MAX_EXAMPLES, Example
+from ..weights import Weights, parse_json, weights_from_json
 from .dom import Storage, window
 
 
@@ -26,12 +28,16 @@ class Keeper:
         self.pair = "0-1"
 
     @property
+    def prefix(self) -> str:
+        return f"digitlab:{scope()}:"
+
+    @property
     def weights_key(self) -> str:
-        return f"digitlab:{scope()}:{self.pair}:weights"
+        return f"{self.prefix}{self.pair}:weights"
 
     @property
     def examples_key(self) -> str:
-        return f"digitlab:{scope()}:{self.pair}:examples"
+        return f"{self.prefix}{self.pair}:examples"
 
     def load_weights(self) -> tuple[Weights | None, str | None]:
         """(the saved weights or None, a note for the user or None)."""
@@ -41,40 +47,48 @@ class Keeper:
         try:
             weights = weights_from_json(saved)
         except ValueError as exc:
-            self.storage.remove(self.weights_key)
+            self.storage.forget(self.weights_key)
             return None, f"The weights saved in this browser were unreadable ({exc}); they were dropped."
         note = f"Ignored in the saved weights: {', '.join(weights.ignored)}." if weights.ignored else None
         return weights, note
 
     def load_examples(self) -> tuple[list[Example], str | None]:
+        """The digits kept for this pair; an unreadable one is skipped (and named), never the rest with it."""
         saved = self.storage.get(self.examples_key)
         if not saved:
             return [], None
         try:
-            return examples_from_json(saved), None
+            examples, problems = taught.from_records(parse_json(saved, max_bytes=MAX_EXAMPLES * 2 * IMAGE_PIXELS))
         except ValueError as exc:
-            self.storage.remove(self.examples_key)
+            self.storage.forget(self.examples_key)
             return [], f"Your digits saved in this browser were unreadable ({exc}); they were dropped."
+        if problems:
+            self.storage.set(self.examples_key, taught.to_json(examples))
+            return examples, f"Skipped {len(problems)} unreadable saved digit(s): {'; '.join(problems[:3])}."
+        return examples, None
 
     def save_weights(self, weights: Weights, shipped: bool) -> str | None:
         """Keep the weights in use (or forget them, for the shipped ones); a message if the browser refused."""
         if shipped:
-            return self.storage.remove(self.weights_key)
+            return self.storage.forget(self.weights_key)
         return self.storage.set(self.weights_key, weights.to_json())
 
     def save_examples(self, examples: list[Example]) -> tuple[list[Example], str | None]:
         """Merge with what another tab kept meanwhile, then keep: (the merged digits, a message or None)."""
         stored, _ = self.load_examples()
-        merged = merge_examples(stored, examples)
-        return merged, self.storage.set(self.examples_key, examples_to_json(merged))
+        merged = taught.merge(stored, examples)
+        return merged, self.storage.set(self.examples_key, taught.to_json(merged))
 
-    def replace_examples(self, examples: list[Example]) -> str | None:
-        """Keep exactly these digits (after one was removed on purpose)."""
-        return self.storage.set(self.examples_key, examples_to_json(examples))
+    def remove_example(self, gone: Example) -> tuple[list[Example], str | None]:
+        """Forget one digit by identity, in what is kept now: what another tab taught meanwhile stays."""
+        stored, _ = self.load_examples()
+        kept = taught.without(stored, gone)
+        return kept, self.storage.set(self.examples_key, taught.to_json(kept))
 
     def forget_examples(self) -> str | None:
-        return self.storage.remove(self.examples_key)
+        return self.storage.forget(self.examples_key)
 
-    def forget_all(self) -> None:
-        self.storage.remove(self.weights_key)
-        self.storage.remove(self.examples_key)
+    def forget_everything(self) -> str | None:
+        """Every pair's weights and digits of this deployment (a classroom's next learner starts afresh)."""
+        keys = self.storage.keys(self.prefix)
+        return next((refused for key in keys if (refused := self.storage.forget(key))), None)

@@ -1,160 +1,156 @@
-"""Training and teaching in the page: one iteration per browser frame, with Cancel and rollback."""
+"""Runs in the page (Train, Step, Continue, teaching): one iteration per browser frame, with Cancel and rollback.
+
+A run is asked for in the click's own tick (so a Cancel in the same tick counts), trains on the pair in
+use when it was asked for, and adopts its weights only if that pair is still the one in use.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from ..config import ConfigError, TrainConfig, parse_config
-from ..lab import TEACH_CONFIG
+from ..lab import TEACH_CONFIG, TEACH_WEIGHT, Plan
 from ..model import Progress, TrainingDiverged
+from ..session import RUNS
+from ..words import a
 from .controller import Controller
-from .digits import Digits
-from .views import Form
+from .dom import document
 
 HEARTBEAT = 0.03  # seconds of mini-batch work between two chances for the page to paint
 
 
 class Runner:
-    """Starts runs (Train, Step, Continue, teach) and drives them; the Controller shows what comes of them."""
-
-    def __init__(self, page: Controller, digits: Digits):
+    def __init__(self, page: Controller):
         self.page = page
-        self.digits = digits
-        self.form = Form()
         self.cancel_requested = False
-        self.before = 0.0  # test accuracy before the teaching run under way
-        self.near = "lab"  # the panel whose status line reports the run under way
 
-    def on_cancel(self, _event) -> None:
-        if self.page.training:
+    def on_cancel(self, _event=None) -> None:
+        if self.page.session.refusal("cancel") is None:
             self.cancel_requested = True
 
-    def request(self, make_run) -> None:
-        """Called in the click's own tick: mark the page busy at once, so a Cancel in the same tick counts."""
-        page = self.page
-        if page.training:
-            return
-        page.training, self.cancel_requested = True, False
-        page.refresh_controls()
-        asyncio.ensure_future(self.guarded(make_run()))
-
-    async def guarded(self, run) -> None:
-        try:
-            await run
-        finally:
-            self.page.training = False
-            self.page.refresh_controls()
-
-    async def train(self, mode: str = "train") -> None:
+    def train(self, how: str) -> None:
         """Train from zeros ("train"), or from the weights in use for one ("step") or all iterations ("continue")."""
         page = self.page
-        page.messages.clear_error()
+        if page.refused(how, "train"):
+            return
         try:
-            config = parse_config(self.form.values())
+            config = parse_config(page.form.values())
         except ConfigError as exc:
-            self.form.mark_invalid(exc.fields)
+            page.form.mark_invalid(exc.fields)
             page.messages.show_error(f"Cannot train: {exc}")
             return
-        self.form.mark_invalid(())
-        if mode == "step":
+        page.form.mark_invalid(())
+        if how == "step":
             config = TrainConfig(**{**config.as_dict(), "iterations": 1})
-        start = None if mode == "train" else page.lab.weights
-        page.messages.set_status("Preparing the data…")
-        design = await self.prepare(page.lab.training_set())
-        run = page.lab.training_run(config, heartbeat=HEARTBEAT, start=start, design=design)
-        await self.run(lambda: run, config, "browser")
+        plan = page.session.plan(how)
+        self.start(how, config, plan, page.session.lab.training_run(config, plan, heartbeat=HEARTBEAT))
 
-    async def prepare(self, design):
+    def teach(self, label: int) -> None:
+        """The drawing on the pad is a `label` (0: the pair's smaller digit): keep it, and learn it."""
+        page, session = self.page, self.page.session
+        if page.refused("teach", "teach"):
+            return
+        digit = session.digits[label]
+        try:
+            session.teach(label)
+        except ValueError as exc:
+            page.messages.show_error(str(exc), "teach")
+            return
+        page.keep_examples()
+        plan = session.plan("teach")
+        before = session.lab.test_report().accuracy
+        self.start("teach", TEACH_CONFIG, plan, session.lab.teaching_run(plan), (digit, before))
+
+    def start(self, how: str, config: TrainConfig, plan: Plan, run, taught=None) -> None:
+        """Mark the page busy now, in the click's tick; drive the run in the frames that follow."""
+        page = self.page
+        self.cancel_requested = False
+        focused = document.activeElement
+        page.apply(page.session.begin_run(how))
+        near = "teach" if how == "teach" else "train"
+        page.messages.say(f"Learning your {taught[0]}…" if taught else "Preparing the data…", near)
+        asyncio.ensure_future(self.drive(how, config, plan, run, near, taught, focused))
+
+    async def drive(self, how, config, plan, run, near, taught, focused) -> None:
+        page, lab = self.page, self.page.session.lab
+        last = None
+        try:
+            await self.prepare(plan)
+            last = await self.steps(run, near)
+        except TrainingDiverged as exc:
+            page.apply(page.session.diverged(exc.iteration, exc.loss))
+            page.messages.show_error(f"{exc}. Training stopped; the weights in use did not change.")
+        else:
+            if how == "teach":
+                self.finish_teaching(lab, last, plan, *taught)
+            else:
+                self.finish(lab, how, last, config, plan)
+        finally:
+            page.training.end(how, last.iteration if last else 0, last.elapsed if last else 0.0)
+            page.apply(page.session.idle() | {RUNS})  # the last iteration's curve, drawn now it is over
+            page.controls.give_back_focus(focused)
+
+    async def prepare(self, plan: Plan) -> None:
         """Build the gradient's pixel columns a chunk at a time, so the page paints and Cancel works meanwhile."""
-        for _ in design.build_columns():
+        for _ in plan.design.build_columns():
             await asyncio.sleep(0)
             if self.cancel_requested:
-                break
-        return design
+                return
 
-    async def teach(self, label: int) -> None:
-        page = self.page
-        if page.reading is None:
-            return
-        page.messages.clear_error()
-        try:
-            page.lab.add_example(page.reading.stages.image, label)
-        except ValueError as exc:
-            page.messages.show_error(str(exc), near="teach")
-            return
-        self.digits.save()
-        self.before = page.lab.test_report().accuracy
-        page.messages.set_status(f"Learning your {label}…", "teach")
-        design = await self.prepare(page.lab.training_set())
-        await self.run(lambda: page.lab.teaching_run(design), TEACH_CONFIG, "taught", label=label)
-
-    async def run(self, make_run, config: TrainConfig, how: str, label: int | None = None) -> None:
-        """Drive a training generator to its end, a cancel, or a divergence; then adopt or roll back."""
-        page, previous = self.page, self.page.lab.weights
-        self.near = "lab" if label is None else "teach"
-        page.refresh_controls()
-        page.training_view.begin()
-        last = None
-        await asyncio.sleep(0)  # paint the "training" state before the first iteration
-        try:
-            last = await self.drive(make_run())
-        except TrainingDiverged as exc:
-            page.lab.use(previous)
-            page.training_view.diverged(exc.iteration, exc.loss)
-            page.messages.show_error(f"{exc}. Training stopped; the previous weights are back in use.")
-            page.training_view.show_weights(previous.w)
-        else:
-            page.training_view.draw_curves()
-            if label is None:
-                self.finish(last, config, how)
-            else:
-                self.finish_teaching(last, label)
-        finally:
-            page.training = False
-            page.training_view.end(how, last)
-            page.refresh_controls()
-            page.controls.train.focus()
-
-    async def drive(self, run) -> Progress | None:
+    async def steps(self, run, near: str) -> Progress | None:
         """Step through a run, showing each iteration and yielding to the browser in between."""
-        last = None
+        page, last = self.page, None
+        await asyncio.sleep(0)  # paint the "training" state before the first iteration
+        if self.cancel_requested:
+            return None
         for progress in run:
             if progress is not None:  # None is a mid-epoch heartbeat: only a chance to paint
                 last = progress
-                self.page.training_view.show_progress(last)
-                self.page.messages.set_status(
+                page.training.show_progress(last)
+                page.apply(page.session.record(last))
+                page.messages.say(
                     f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
                     f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%",
-                    self.near,
+                    near,
                 )
             await asyncio.sleep(0)  # let the page paint and take input
             if self.cancel_requested:
                 break
         return last
 
-    def finish(self, last: Progress | None, config: TrainConfig, how: str) -> None:
+    def finish(self, lab, how: str, last: Progress | None, config: TrainConfig, plan: Plan) -> None:
         """Adopt the weights of the last finished iteration and say what happened."""
         page = self.page
         if last is None or (self.cancel_requested and last.iteration == 0):
-            page.messages.set_status("Cancelled before the first step: the weights in use did not change.")
+            page.messages.say("Cancelled before the first step: the weights in use did not change.")
             return
-        page.lab.adopt(last, config, how)
+        adopted = page.session.adopt(lab, last, config, "browser", plan)
+        if isinstance(adopted, str):
+            page.messages.show_error(adopted)
+            return
+        page.apply(adopted)
         done = f"{last.iteration} of {last.iterations} iterations in {last.elapsed:.2f} s"
-        accuracy = f"test accuracy {last.test_accuracy * 100:.2f}%"
         if self.cancel_requested:
-            page.messages.set_status(f"Cancelled: using the weights after {done}.")
+            page.messages.say(f"Cancelled: using the weights after {done}.")
         else:
-            page.messages.set_status(f"Trained: {done}; {accuracy}.")
-        page.weights_changed()
+            what = {"train": "Trained", "step": "Stepped", "continue": "Continued"}[how]
+            page.messages.say(f"{what}: {done}; test accuracy {last.test_accuracy * 100:.2f}%.")
+        page.keep_weights("train")
 
-    def finish_teaching(self, last: Progress, label: int) -> None:
+    def finish_teaching(self, lab, last: Progress | None, plan: Plan, digit: int, before: float) -> None:
         page = self.page
-        if last.iteration == 0:
-            page.messages.set_status(f"Already read as a {label}; kept as an example for later training.", "teach")
+        if last is None or last.iteration == 0:
+            what = "Cancelled" if self.cancel_requested else f"Already read as {a(digit)}"
+            page.messages.say(f"{what}; your {digit} is kept as an example for later training.", "teach")
             return
-        page.lab.adopt(last, TEACH_CONFIG, "taught")
+        adopted = page.session.adopt(lab, last, TEACH_CONFIG, "taught", plan)
+        if isinstance(adopted, str):
+            page.messages.show_error(adopted, "teach")
+            return
+        page.apply(adopted)
         steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
-        wrong = "" if page.lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
-        change = f"test accuracy {self.before * 100:.2f}% → {last.test_accuracy * 100:.2f}%"
-        page.messages.set_status(f"Learned your {label} in {steps}{wrong}; {change}.", "teach")
-        page.weights_changed()
+        wrong = "" if lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
+        change = f"test accuracy {before * 100:.2f}% → {last.test_accuracy * 100:.2f}%"
+        weight = f"it weighs as much as {TEACH_WEIGHT:.0f} training images"
+        page.messages.say(f"Learned your {digit} in {steps}{wrong} ({weight}); {change}.", "teach")
+        page.keep_weights("teach")

@@ -1,19 +1,19 @@
-"""One small view per panel of the page: each looks up its elements once and only writes to them."""
+"""The views of sections 1-4, what the model reads and why: each looks up its elements once and only writes.
+
+Every view has `render(session)`, called by the controller whenever something it shows has changed
+(its entry in controller.VIEWS says what); it draws the session's state, never a state of its own.
+"""
 
 from __future__ import annotations
 
-import time
-
-from ..config import HYPERPARAMETERS
-from ..lab import Reading, TestQuality, TestReport
-from ..model import Progress, log1pexp, sigmoid
+from ..model import log1pexp, sigmoid
 from ..novelty import SURE
-from ..preprocess import Stages
-from ..render import diverging_rgba, gray_rgba, ink_rgba
+from ..render import diverging_rgba, ghost_rgba, gray_rgba, ink_rgba
+from ..session import Session
+from ..words import a, either
 from .dom import document, element, js_bytes, js_object, window
 
 STAGE_CANVASES = ("stage-crop", "stage-scaled", "model-input")
-GALLERY_FIRST = 24
 
 
 def put_pixels(canvas, rgba: bytes, width: int, height: int) -> None:
@@ -24,36 +24,30 @@ def clear_canvas(canvas) -> None:
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height)
 
 
-class Messages:
-    """The error box (role=alert), moved next to the control it is about, and a status line per panel."""
+class Pad:
+    """The drawing pad: read once per stroke; a test image put on it (pad.js draws and keeps it)."""
 
     def __init__(self):
-        self.error = element("error")
-        self.slots = {slot.dataset.slot: slot for slot in document.querySelectorAll("[data-slot]")}
-        self.statuses = {
-            "lab": element("train-status"),
-            "teach": element("teach-status"),
-            "keep": element("keep-status"),
-            "pair": element("pair-status"),
-        }
+        self.canvas = element("pad")
+        self.context = self.canvas.getContext("2d", js_object({"willReadFrequently": True}))
+        self.flip_note = element("flip-note")
 
-    def show_error(self, message: str, near: str = "lab") -> None:
-        self.statuses[near].textContent = ""  # a stale "done" beside an error misleads
-        self.slots[near].append(self.error)
-        self.error.textContent = message
-        self.error.hidden = False
-        self.error.scrollIntoView(js_object({"block": "nearest"}))
+    def pixels(self) -> tuple[bytes, int, int]:
+        width, height = self.canvas.width, self.canvas.height
+        return self.context.getImageData(0, 0, width, height).data.to_bytes(), width, height
 
-    def clear_error(self) -> None:
-        self.error.hidden = True
-        self.error.textContent = ""
+    def show_test_image(self, pixels: bytes, index: int, digit: int) -> None:
+        window.digitlab.pad.showDigit(js_bytes(pixels), js_object({"index": index, "label": digit}))
 
-    def set_status(self, message: str, near: str = "lab") -> None:
-        self.statuses[near].textContent = message
+    def bring_into_view(self) -> None:
+        self.canvas.scrollIntoView(js_object({"block": "nearest"}))
+
+    def render(self, session: Session) -> None:
+        self.flip_note.hidden = session.flipped is None
 
 
 class Verdict:
-    """Section 2: the digit read, in words, and the two probability bars."""
+    """Section 2: the digit read, in words that admit doubt, and the two probability bars."""
 
     def __init__(self):
         self.root = element("prediction")
@@ -62,61 +56,61 @@ class Verdict:
         self.bars = [element("bar-0"), element("bar-1")]
         self.values = [element("p0"), element("p1")]
 
-    def show(self, reading: Reading) -> None:
+    def render(self, session: Session) -> None:
+        reading, data = session.reading, self.root.dataset
+        data.flipped = "true" if session.flipped else "false"
+        if reading is None:
+            data.digit = data.p1 = data.z = data.side = ""
+            data.sure = "false"
+            self.digit.textContent = "?"
+            self.message.textContent = session.empty
+            for bar, value in zip(self.bars, self.values):
+                bar.style.width = "0%"
+                value.textContent = "–"
+            return
         p1, honesty = reading.p1, reading.honesty
-        self.root.dataset.digit = str(reading.digit)
-        self.root.dataset.p1 = repr(p1)
-        self.root.dataset.z = repr(reading.z)
-        self.root.dataset.sure = "true" if honesty is None or honesty.sure else "false"
-        self.root.dataset.side = str(int(p1 >= 0.5))  # which colour: the pair's smaller or larger digit
+        data.digit = str(reading.digit)
+        data.p1 = repr(p1)
+        data.z = repr(reading.z)
+        data.sure = "true" if honesty is None or honesty.sure else "false"
+        data.side = str(int(p1 >= 0.5))  # which colour: the pair's smaller or larger digit
         self.digit.textContent = str(reading.digit)
-        self.message.textContent = verdict_words(reading)
+        words = verdict_words(reading)
+        self.message.textContent = f"The flipped input (section 4): {words}" if session.flipped else words
         for bar, value, p in zip(self.bars, self.values, (1 - p1, p1)):
             bar.style.width = f"{p * 100:.1f}%"
             value.textContent = f"{p:.3f}"
 
-    def show_nothing(self, message: str) -> None:
-        self.root.dataset.digit = ""
-        self.root.dataset.p1 = ""
-        self.root.dataset.z = ""
-        self.root.dataset.sure = "false"
-        self.root.dataset.side = ""
-        self.digit.textContent = "?"
-        self.message.textContent = message
-        for bar, value in zip(self.bars, self.values):
-            bar.style.width = "0%"
-            value.textContent = "–"
 
-
-def verdict_words(reading: Reading) -> str:
+def verdict_words(reading) -> str:
     """The verdict in words that admit doubt: unsure, or not one of the pair's digits at all."""
-    a, b = reading.digits
     p = max(reading.p1, 1 - reading.p1)
-    honesty = reading.honesty
+    honesty, read = reading.honesty, a(reading.digit)
     if honesty and honesty.unlike:
+        pair = either(reading.digits)
         return (
-            f"This doesn't look like a {a} or a {b}: the model can only answer one of the two. "
-            f"(Nearest training {a} or {b}: {honesty.distance:.1f} away; genuine ones are within {honesty.radius:.1f}.)"
+            f"This doesn't look like {pair}: the model can only answer one of the two. "
+            f"(Nearest training {' or '.join(map(str, reading.digits))}: {honesty.distance:.1f} away; "
+            f"genuine ones are within {honesty.radius:.1f}.)"
         )
     if honesty and not honesty.confident:
-        return f"Unsure: it leans to a {reading.digit}, but p({reading.digit}) = {p:.3f} is below {SURE:.2f}."
-    return f"It reads a {reading.digit}, sure: p({reading.digit}) = {p:.3f}."
+        return f"Unsure: it leans to {read}, but p({reading.digit}) = {p:.3f} is below {SURE:.2f}."
+    return f"It reads {read}, sure: p({reading.digit}) = {p:.3f}."
 
 
-class Sample:
-    """Under the pad: the true label of a real MNIST digit put on it."""
+class SampleLabel:
+    """Under the pad: the true digit of a test image put on it."""
 
     def __init__(self):
         self.label = element("sample-label")
 
-    def show(self, index: int, label: int) -> None:
-        """`label` is the true digit (not the pair's 0/1)."""
-        self.label.textContent = f"Test image #{index}: its true label is {label}."
-        self.label.dataset.label = str(label)
-        self.label.hidden = False
-
-    def hide(self) -> None:
-        self.label.hidden = True
+    def render(self, session: Session) -> None:
+        found = session.input.test_image if session.input else None
+        self.label.hidden = found is None
+        if found:
+            index, digit = found
+            self.label.textContent = f"Test image #{index}: its true label is {digit}. It reaches the model as it is."
+            self.label.dataset.label = str(digit)
 
 
 class Eyes:
@@ -124,12 +118,20 @@ class Eyes:
 
     SHOWN = 84  # CSS pixels for the longer side of each preview; 3 per input pixel
 
-    def __init__(self, pad):
-        self.pad = pad
+    def __init__(self, pad: Pad):
+        self.pad = pad.canvas
         self.crop, self.scaled, self.input = (element(testid) for testid in STAGE_CANVASES)
         self.fit_box = element("fit-box")
+        self.note = element("input-note")
 
-    def show(self, stages: Stages) -> None:
+    def render(self, session: Session) -> None:
+        stages = session.shown_stages()
+        if stages is None:
+            for canvas in (self.crop, self.scaled, self.input):
+                clear_canvas(canvas)
+            self.fit_box.hidden = True
+            self.note.textContent = ""
+            return
         # The crop is the pad's own pixels: let the canvas copy them rather than convert ~40k in Python.
         left, top, right, bottom = stages.box
         window.digitlab.copyRegion(self.pad, self.crop, left, top, right - left, bottom - top)
@@ -141,17 +143,18 @@ class Eyes:
         (x, y), (w, h) = stages.offset, stages.scaled_size
         box = self.fit_box.style
         box.left, box.top, box.width, box.height = (f"{v * unit:.1f}px" for v in (x, y, w, h))
-        self.fit_box.hidden = False
+        self.fit_box.hidden = bool(session.flipped)
+        if session.flipped:
+            self.note.textContent = "The 28×28 input shown is the flipped one (section 4), not your drawing's."
+        elif session.input.test_image:
+            self.note.textContent = "A test image is already MNIST's 28×28: the model reads its exact pixels."
+        else:
+            self.note.textContent = ""
 
     def size(self, canvas, width: int, height: int) -> None:
         longer = max(width, height)
         canvas.style.width = f"{self.SHOWN * width / longer:.1f}px"
         canvas.style.height = f"{self.SHOWN * height / longer:.1f}px"
-
-    def clear(self) -> None:
-        for canvas in (self.crop, self.scaled, self.input):
-            clear_canvas(canvas)
-        self.fit_box.hidden = True
 
 
 class Why:
@@ -162,20 +165,24 @@ class Why:
         self.scale = element("contribution-scale")
         self.equation = element("equation")
 
-    def show(self, reading: Reading) -> None:
+    def render(self, session: Session) -> None:
+        reading = session.reading
+        if reading is None:
+            clear_canvas(self.map)
+            self.equation.textContent = "Draw something to see the sum."
+            self.equation.dataset.z = ""
+            return
         rgba, scale = diverging_rgba(reading.contributions)
         put_pixels(self.map, rgba, 28, 28)
         self.scale.textContent = f"±{scale:.3g}"
         inked = reading.z - reading.bias
         count = sum(1 for x in reading.stages.image if x)
+        which = "For the flipped input: " if session.flipped else ""
+        self.equation.dataset.z = repr(reading.z)
         self.equation.textContent = (
-            f"z = {reading.bias:+.2f} (bias) {inked:+.2f} (sum of the {count} inked pixels' w×x) = {reading.z:.2f};  "
-            f"p({reading.digits[1]}) = σ(z) = 1/(1+e^−z) = {reading.p1:.4f}"
+            f"{which}z = {reading.bias:+.4f} (bias) {inked:+.4f} (sum of the {count} inked pixels' w×x) "
+            f"= {reading.z:.4f};  p({reading.digits[1]}) = σ(z) = 1/(1+e^−z) = {reading.p1:.4f}"
         )
-
-    def clear(self) -> None:
-        clear_canvas(self.map)
-        self.equation.textContent = "Draw something to see the sum."
 
 
 SCORES = [k / 4 for k in range(-40, 41)]  # z from -10 to 10
@@ -194,318 +201,111 @@ def sigmoid_curves() -> dict:
 
 
 class Sigmoid:
-    """Section 4: sigmoid(z) and the cross-entropy, with the current drawing marked on both."""
+    """Section 4: sigmoid(z) and the cross-entropy, with the input on display marked on both."""
 
     def __init__(self):
         self.sigmoid, self.loss = element("sigmoid-chart"), element("log-loss-chart")
         self.lines = {name: js_object(lines) for name, lines in sigmoid_curves().items()}
 
-    def show(self, z: float, p1: float, digits: tuple[int, int]) -> None:
-        a, b = digits
-        mark = {"x": z, "y": p1, "label": f"z = {z:.2f}, p({b}) = {p1:.3f}"}
-        self.plot(self.sigmoid, "sigmoid", [mark], 0, 1, f"p({b})")
-        costs = [{"x": z, "y": log1pexp(z), "colour": "--zero"}, {"x": z, "y": log1pexp(-z), "colour": "--one"}]
-        costs[0]["label"] = f"if {a}: {log1pexp(z):.3f}"
-        costs[1]["label"] = f"if {b}: {log1pexp(-z):.3f}"
+    def render(self, session: Session) -> None:
+        reading = session.reading
+        if reading is None:
+            for canvas in (self.sigmoid, self.loss):
+                clear_canvas(canvas)
+            return
+        (a_digit, b_digit), z, p1 = reading.digits, reading.z, reading.p1
+        what = "the flipped input" if session.flipped else "your drawing"
+        mark = {"x": z, "y": p1, "label": f"z = {z:.2f}, p({b_digit}) = {p1:.3f}"}
+        self.plot(self.sigmoid, "sigmoid", [mark], 0, 1, f"p({b_digit})")
+        costs = [
+            {"x": z, "y": log1pexp(z), "colour": "--zero", "label": f"if {a_digit}: {log1pexp(z):.3f}"},
+            {"x": z, "y": log1pexp(-z), "colour": "--one", "label": f"if {b_digit}: {log1pexp(-z):.3f}"},
+        ]
         self.plot(self.loss, "loss", costs, 0, 10, "−log p")
-        self.sigmoid.setAttribute("aria-label", f"Sigmoid curve; your drawing at z = {z:.2f}, p({b}) = {p1:.3f}.")
-        self.loss.setAttribute("aria-label", f"Log-loss; {costs[0]['label']}, {costs[1]['label']}.")
+        self.sigmoid.setAttribute("aria-label", f"Sigmoid curve; {what} at z = {z:.2f}, p({b_digit}) = {p1:.3f}.")
+        self.loss.setAttribute("aria-label", f"Log-loss; {what}: {costs[0]['label']}, {costs[1]['label']}.")
 
     def plot(self, canvas, lines: str, marks: list, low: float, high: float, title: str) -> None:
         spec = {"marks": marks, "xMin": -10, "xMax": 10, "yMin": low, "yMax": high, "xTitle": "z", "yTitle": title}
         window.digitlab.plot(canvas, js_object({**spec, "lines": self.lines[lines]}))
 
-    def clear(self) -> None:
-        for canvas in (self.sigmoid, self.loss):
-            clear_canvas(canvas)
 
-
-class WeightsNote:
-    """The header's line on which weights are in use."""
+class FlipView:
+    """Section 4's 'what would change its mind?': before, after and the change itself, and how much it took."""
 
     def __init__(self):
-        self.note = element("active-weights")
+        self.figure = element("flip-figure")
+        self.before, self.after, self.ghost = element("flip-before"), element("flip-after"), element("flip-ghost")
+        self.size = element("flip-size")
+        self.back = element("flip-back")
 
-    def show(self, description: str) -> None:
-        self.note.textContent = description
-
-
-class Controls:
-    """Which buttons work right now. Drawing and exporting work even while training runs."""
-
-    def __init__(self):
-        self.always = [element(t) for t in ("clear", "undo", "sample", "export-weights")]
-        self.idle_only = [element(t) for t in ("train", "step", "continue", "reset", "import-weights")]
-        self.teach = [element("teach-0"), element("teach-1"), element("flip")]
-        self.cancel = element("cancel")
-        self.forget = element("clear-examples")
-        self.train = element("train")
-
-    def update(self, training: bool, can_teach: bool, has_examples: bool) -> None:
-        for button in self.always:
-            button.disabled = False
-        for button in self.idle_only:
-            button.disabled = training
-        self.cancel.disabled = not training
-        for button in self.teach:
-            button.disabled = training or not can_teach
-        self.forget.disabled = training or not has_examples
-
-
-class Form:
-    """The hyperparameter fields (written into the page by build.py from config.HYPERPARAMETERS)."""
-
-    def __init__(self):
-        self.fields = {h.key: element(h.key) for h in HYPERPARAMETERS}
-
-    def values(self) -> dict[str, str]:
-        return {key: field.value for key, field in self.fields.items()}
-
-    def mark_invalid(self, keys) -> None:
-        for key, field in self.fields.items():
-            if key in keys:
-                field.setAttribute("aria-invalid", "true")
-            else:
-                field.removeAttribute("aria-invalid")
-
-
-class Words:
-    """The pair's digits wherever the page names them: headings, buttons, bars, legends, the table."""
-
-    def show(self, digits: tuple[int, int]) -> None:
-        for side, digit in zip("ab", digits):
-            for node in document.querySelectorAll(f'[data-name="{side}"]'):
-                node.textContent = str(digit)
-        for node in document.querySelectorAll("[data-words]"):
-            node.textContent = f"a {digits[0]} or a {digits[1]}"
-
-
-class Counts:
-    """Dataset sizes quoted in the page's prose, taken from the data."""
-
-    def show(self, train: int, test: int) -> None:
-        for node in document.querySelectorAll('[data-count="train"]'):
-            node.textContent = f"{train:,}"
-        for node in document.querySelectorAll('[data-count="test"]'):
-            node.textContent = f"{test:,}"
-
-
-class Examples:
-    """The user's own digits beside the teach buttons: how many, and each as a removable thumbnail."""
-
-    def __init__(self):
-        self.count = element("example-count")
-        self.thumbnails = element("your-digits")
-
-    def show(self, examples, digits: tuple[int, int] = (0, 1)) -> None:
-        self.count.textContent = str(len(examples))
-        self.thumbnails.replaceChildren()
-        for index, example in enumerate(examples):
-            figure = document.createElement("figure")
-            canvas = document.createElement("canvas")
-            put_pixels(canvas, ink_rgba(example.pixels), 28, 28)
-            remove = document.createElement("button")
-            remove.type = "button"
-            remove.className = "remove"
-            remove.dataset.index = str(index)
-            remove.textContent = "×"
-            digit = digits[example.label]
-            remove.setAttribute("aria-label", f"Forget your digit {index + 1} (taught as a {digit})")
-            caption = document.createElement("figcaption")
-            caption.textContent = f"a {digit}"
-            figure.append(canvas, caption, remove)
-            self.thumbnails.append(figure)
-
-
-class Source:
-    """Section 8: the Python this page runs."""
-
-    def show(self, text: str) -> None:
-        element("source").firstElementChild.textContent = text
-
-
-class Training:
-    """Section 6 while a run goes: progress, curves, weight map; and the record of the last run."""
-
-    CHART_EVERY = 0.2  # seconds: pictures cost ~10 ms, an iteration ~60 ms
-
-    def __init__(self):
-        self.progress = element("progress")
-        self.weight_map = element("weight-map")
-        self.weight_scale = element("weight-scale")
-        self.charts = (element("loss-chart"), element("accuracy-chart"))
-        self.body = document.body
-        self.curves = Curves()
-        self.drawn_at = 0.0
-
-    def begin(self) -> None:
-        self.body.dataset.training = "true"
-        self.curves = Curves()
-        self.drawn_at = 0.0
-
-    def show_progress(self, progress: Progress) -> None:
-        self.curves.add(progress)
-        self.progress.max = progress.iterations
-        self.progress.value = progress.iteration
-        if progress.done or time.perf_counter() - self.drawn_at >= self.CHART_EVERY:
-            self.show_weights(progress.w)
-            self.draw_curves()
-
-    def diverged(self, iteration: int, loss: float) -> None:
-        self.curves.diverged = (iteration, loss)
-        self.draw_curves()
-
-    def draw_curves(self) -> None:
-        if self.curves.loss:
-            self.drawn_at = time.perf_counter()
-            self.curves.draw(*self.charts)
-
-    def show_weights(self, w) -> None:
-        rgba, scale = diverging_rgba(w)
-        put_pixels(self.weight_map, rgba, 28, 28)
-        self.weight_scale.textContent = f"±{scale:.3g}"
-
-    def end(self, how: str, last: Progress | None) -> None:
-        """Record what the run did on the progress element (data-runs counts finished runs)."""
-        record = self.progress.dataset
-        record.runs = str(int(record.runs) + 1)
-        record.how = how
-        record.iterations = str(last.iteration if last else 0)
-        record.elapsedMs = f"{(last.elapsed if last else 0) * 1000:.1f}"
-        self.body.dataset.training = "false"
-
-
-class Curves:
-    """Loss (log scale) and accuracy of one run, train and test, over the iterations actually run."""
-
-    def __init__(self):
-        self.loss, self.test_loss, self.accuracy, self.test_accuracy = [], [], [], []
-        self.diverged: tuple[int, float] | None = None
-
-    def add(self, progress: Progress) -> None:
-        self.loss.append(progress.loss)
-        self.test_loss.append(progress.test_loss)
-        self.accuracy.append(progress.train_accuracy)
-        self.test_accuracy.append(progress.test_accuracy)
-
-    def draw(self, loss_chart, accuracy_chart) -> None:
-        run = len(self.loss) - 1
-        losses = self.loss + self.test_loss + ([self.diverged[1]] if self.diverged else [])
-        low, high = max(min(losses) * 0.8, 1e-6), max(max(losses) * 1.25, 1e-5)
-        marker = None
-        if self.diverged:
-            iteration, loss = self.diverged
-            marker = {"x": iteration, "y": min(loss, high) if loss == loss else high, "label": "diverged"}
-            run = iteration
-        self._chart(loss_chart, self.loss, self.test_loss, low, high, run, log=True, marker=marker)
-        low = min(min(self.accuracy), min(self.test_accuracy), 0.9)
-        self._chart(accuracy_chart, self.accuracy, self.test_accuracy, low, 1, run)
-        loss_chart.setAttribute("aria-label", self.summary("Cross-entropy loss", self.loss, self.test_loss, run))
-        accuracy_chart.setAttribute("aria-label", self.summary("Accuracy", self.accuracy, self.test_accuracy, run))
-
-    def summary(self, what: str, train: list, test: list, run: int) -> str:
-        text = (
-            f"{what} over {run} iteration{'' if run == 1 else 's'}: train {train[0]:.4g} to {train[-1]:.4g}, "
-            f"test {test[0]:.4g} to {test[-1]:.4g}."
+    def render(self, session: Session) -> None:
+        flipped = session.flipped
+        self.figure.hidden = self.size.hidden = self.back.hidden = flipped is None
+        if flipped is None:
+            self.size.dataset.value = self.size.dataset.share = self.size.textContent = ""
+            return
+        flip, before = flipped.flip, flipped.before
+        put_pixels(self.before, gray_rgba(before.stages.image), 28, 28)
+        put_pixels(self.after, gray_rgba(flip.x), 28, 28)
+        put_pixels(self.ghost, ghost_rgba(flip.x, flip.delta), 28, 28)
+        share = flip.size / flipped.ink if flipped.ink else 0.0
+        self.size.dataset.value = repr(flip.size)
+        self.size.dataset.share = repr(share)
+        self.size.textContent = (
+            f"Moving Σ|Δx| = {flip.size:.3f} of ink ({share:.1%} of the {flipped.ink:.1f} in your drawing) over "
+            f"{flip.pixels} pixels turns {a(before.digit)} into {a(session.reading.digit)} "
+            f"(z = {flip.z:.3f}); no smaller change does."
         )
-        if self.diverged and what.endswith("loss"):
-            text += f" Diverged at iteration {self.diverged[0]} (loss {self.diverged[1]:.4g})."
-        return text
 
-    def _chart(self, canvas, train, test, low, high, run, log=False, marker=None) -> None:
-        series = [
-            {"name": "train", "colour": "--train", "values": train},
-            {"name": "test", "colour": "--test", "values": test},
-        ]
-        title = "loss (log scale)" if log else "accuracy"
-        chart = {"series": series, "yMin": low, "yMax": high, "xMax": max(run, 1), "log": log}
-        chart |= {"xTitle": "iteration", "yTitle": title, "marker": marker}
-        window.digitlab.lineChart(canvas, js_object(chart))
+    def say(self, text: str) -> None:
+        """No flip exists (or none can be made now): say why where the flip would show."""
+        self.size.hidden = False
+        self.size.textContent = text
+        self.size.dataset.value = ""
 
 
-class Quality:
-    """Section 7 beyond accuracy: precision, recall and F1 at the threshold; ROC with AUC; calibration with Brier."""
+class Attribution:
+    """'Which training images taught it this?': computed only while its panel is open (a pass over every row)."""
 
     def __init__(self):
-        self.rates, self.auc, self.brier = element("rates"), element("auc"), element("brier")
-        self.roc, self.calibration = element("roc-chart"), element("calibration-chart")
+        self.panel, self.root = element("attribution-panel"), element("attribution")
+        self.note, self.check = element("attribution-note"), element("attribution-check")
+        self.sides = {side: self.root.querySelector(f'.gallery[data-side="{side}"]') for side in "ab"}
 
-    def show(self, quality: TestQuality, threshold: float, digits: tuple[int, int]) -> None:
-        rates = quality.rates
-        self.rates.textContent = (
-            f"precision {rates.precision:.3f}, recall {rates.recall:.3f}, F1 {rates.f1:.3f} "
-            f"(calling a {digits[1]} when p({digits[1]}) ≥ {threshold:.2f})"
+    def render(self, session: Session) -> None:
+        for gallery in self.sides.values():
+            gallery.replaceChildren()
+        self.root.dataset.total = ""
+        self.check.textContent = ""
+        if not self.panel.open:
+            self.note.textContent = ""
+            return
+        stages = session.shown_stages()
+        if stages is None:
+            self.note.textContent = "Draw something to see which training images pull it which way."
+            return
+        found = session.lab.attribution(stages.image)
+        if isinstance(found, str):
+            self.note.textContent = found
+            return
+        self.note.textContent = "For the flipped input on display." if session.flipped else ""
+        for side, toward_larger in (("b", True), ("a", False)):
+            for row, contribution in found.strongest(toward_larger):
+                self.sides[side].append(self.figure(session, row, contribution))
+        total, n = found.total, len(found.contributions)
+        self.root.dataset.total = repr(total)
+        self.check.textContent = (
+            f"b + the sum of all {n:,} contributions = {found.bias:+.4f} {total - found.bias:+.4f} = {total:.4f} = z"
         )
-        self.auc.dataset.value = repr(quality.auc)
-        self.auc.textContent = f"{quality.auc:.4f}"
-        self.brier.dataset.value = repr(quality.brier)
-        self.brier.textContent = f"{quality.brier:.4f}"
-        here = {"x": quality.operating_point[0], "y": quality.operating_point[1], "label": f"threshold {threshold:.2f}"}
-        diagonal = {"colour": "--faint", "points": [[0, 0], [1, 1]], "dashed": True}
-        roc = {"colour": "--one", "points": [list(point) for point in quality.roc]}
-        self.plot(self.roc, [diagonal, roc], [here], "false positive rate", "true positive rate")
-        dots = [{"x": p, "y": share, "colour": "--one"} for p, share, _ in quality.reliability]
-        self.plot(self.calibration, [diagonal], dots, f"predicted p({digits[1]})", f"share that are {digits[1]}s")
-        self.roc.setAttribute(
-            "aria-label",
-            f"ROC curve, area {quality.auc:.4f}; at threshold {threshold:.2f} "
-            f"{here['y']:.3f} of {digits[1]}s and {here['x']:.3f} of {digits[0]}s are called {digits[1]}.",
-        )
-        self.calibration.setAttribute("aria-label", f"Reliability diagram, Brier score {quality.brier:.4f}.")
 
-    def plot(self, canvas, lines: list, marks: list, x_title: str, y_title: str) -> None:
-        spec = {"lines": lines, "marks": marks, "xMin": 0, "xMax": 1, "yMin": 0, "yMax": 1}
-        window.digitlab.plot(canvas, js_object({**spec, "xTitle": x_title, "yTitle": y_title}))
-
-
-class Judgement:
-    """Section 7: test accuracy, confusion matrix and the gallery of mistakes, at a threshold."""
-
-    def __init__(self):
-        self.threshold = element("threshold")
-        self.threshold_value = element("threshold-value")
-        self.accuracy = element("test-accuracy")
-        self.cells = {key: element(f"cm-{key}") for key in ("0-0", "0-1", "1-0", "1-1")}
-        self.gallery = element("misclassified")
-        self.show_all = False
-
-    def chosen_threshold(self) -> float:
-        return float(self.threshold.value)
-
-    def show(self, report: TestReport, threshold: float, test_count: int, image_bytes, digits=(0, 1)) -> None:
-        self.threshold_value.textContent = f"{threshold:.2f}"
-        self.accuracy.dataset.value = repr(report.accuracy)
-        right = round(report.accuracy * test_count)
-        self.accuracy.textContent = f"{report.accuracy * 100:.2f}% ({right} of {test_count:,})"
-        for key, count in report.confusion.items():
-            self.cells[key].textContent = str(count)
-        self.show_mistakes(report.mistakes, image_bytes, digits)
-
-    def show_mistakes(self, mistakes: list[tuple[int, int, float]], image_bytes, digits=(0, 1)) -> None:
-        """The first GALLERY_FIRST mistakes (all of them once asked), each a button that puts it on the pad."""
-        self.gallery.replaceChildren()
-        self.gallery.dataset.count = str(len(mistakes))
-        if not mistakes:
-            self.gallery.textContent = "None: every test digit is read right at this threshold."
-        shown = mistakes if self.show_all else mistakes[:GALLERY_FIRST]
-        for index, label, p1 in shown:
-            label = digits[label]
-            figure = document.createElement("figure")
-            figure.dataset.index = str(index)
-            button = document.createElement("button")
-            button.type = "button"
-            button.className = "mistake"
-            button.setAttribute("aria-label", f"Test image {index}, a {label}, p({digits[1]}) = {p1:.3f}: on the pad")
-            canvas = document.createElement("canvas")
-            put_pixels(canvas, ink_rgba(image_bytes(index)), 28, 28)
-            button.append(canvas)
-            caption = document.createElement("figcaption")
-            caption.textContent = f"is {label}, p({digits[1]})={p1:.3f}"
-            figure.append(button, caption)
-            self.gallery.append(figure)
-        if len(shown) < len(mistakes):
-            more = document.createElement("button")
-            more.type = "button"
-            more.dataset.testid = "show-all-mistakes"
-            more.textContent = f"Show all {len(mistakes)}"
-            self.gallery.append(more)
+    def figure(self, session: Session, row: int, contribution: float):
+        pixels, digit, whose = session.lab.row_image(row)
+        figure = document.createElement("figure")
+        canvas = document.createElement("canvas")
+        put_pixels(canvas, ink_rgba(pixels), 28, 28)
+        caption = document.createElement("figcaption")
+        name = {"training": a(digit), "yours": f"your {digit}", "forgotten": f"your {digit} (forgotten)"}[whose]
+        caption.textContent = f"{name}: {contribution:+.3f}"
+        figure.append(canvas, caption)
+        return figure

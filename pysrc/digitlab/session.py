@@ -1,0 +1,258 @@
+"""What the page shows and what it is doing, in one place, without the page.
+
+Every verb returns the set of things it changed (INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS). The
+page re-renders exactly the views that show those, so no view can be left showing an older state: the
+verdict, the written sum and the training images behind it always explain the input on display with
+the weights in use.
+
+What the page is doing (booting, loading a pair, training, teaching, idle) decides which actions may
+run; `refusal(action)` says, in words for the page, why one may not right now.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+from .config import TrainConfig
+from .examples import Example
+from .flip import Flip, smallest_flip
+from .lab import Lab, Plan, Reading
+from .model import Progress
+from .preprocess import Stages
+from .weights import Weights
+
+INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS = "input", "weights", "pair", "examples", "activity", "runs"
+EVERYTHING = frozenset({INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS})
+Changes = frozenset
+
+
+class Activity(enum.Enum):
+    BOOTING = "booting"
+    LOADING = "loading"
+    TRAINING = "training"
+    TEACHING = "teaching"
+    IDLE = "idle"
+
+
+BUSY = {
+    Activity.BOOTING: "Python is still starting",
+    Activity.LOADING: "a pair is loading",
+    Activity.TRAINING: "training is running",
+    Activity.TEACHING: "teaching is running",
+}
+ANY_TIME = frozenset(Activity) - {Activity.BOOTING}
+# The activities in which each action may run; everything else waits for the page to be idle.
+ALLOWED = {
+    "pair": frozenset({Activity.BOOTING, Activity.IDLE, Activity.LOADING}),  # a newer choice replaces a load
+    "flip": ANY_TIME,
+    "export": ANY_TIME,
+    "cancel": frozenset({Activity.TRAINING, Activity.TEACHING}),
+}
+
+
+@dataclass(frozen=True)
+class Input:
+    """What is on the pad, as the model reads it: a drawing prepared the MNIST way, or a test image as is."""
+
+    stages: Stages
+    test_image: tuple[int, int] | None = None  # (its index in the test split it came from, its true digit)
+
+
+@dataclass(frozen=True)
+class Flipped:
+    """The smallest flip of the drawing, on display in place of it."""
+
+    flip: Flip
+    before: Reading  # the drawing's own reading, for the before/after view
+    ink: float  # the drawing's ink, sum x_j: the scale of flip.size
+
+
+@dataclass
+class Segment:
+    """One run's part of the curve. `first` is the iteration, counted across the runs, where it started;
+    a run that goes on from the last one does not draw its starting point again (`skip` = 1)."""
+
+    how: str  # "train", "step", "continue" or "teach"
+    first: int
+    skip: int = 0
+    points: list[tuple[float, float, float, float]] = field(default_factory=list)  # losses, then accuracies
+    diverged: tuple[int, float] | None = None  # (iteration across the runs, loss) where the loss blew up
+
+    @property
+    def last(self) -> int:
+        return self.first + self.skip + len(self.points) - 1
+
+
+@dataclass
+class RunLog:
+    """The runs behind the weights in use, as one curve. Train starts it afresh; Step, Continue and
+    teaching extend it when they start from the weights it ends at; any other change of weights clears it."""
+
+    segments: list[Segment] = field(default_factory=list)
+    ends_at: Weights | None = None  # the weights its last finished iteration made
+
+    @property
+    def iterations(self) -> int:
+        """Iterations counted across the runs, to the last point drawn."""
+        return self.segments[-1].last if self.segments else 0
+
+    def begin(self, how: str, weights_in_use: Weights) -> None:
+        if how == "train" or self.ends_at is not weights_in_use:
+            self.segments, self.ends_at = [], None
+        self.segments = [s for s in self.segments if s.diverged is None]  # its weights were rolled back
+        if self.segments:
+            self.segments.append(Segment(how, self.iterations, skip=1))
+        else:
+            self.segments.append(Segment(how, 0))
+
+    def add(self, progress: Progress) -> None:
+        segment = self.segments[-1]
+        if progress.iteration >= segment.skip:
+            test_loss, test_accuracy = progress.test_loss or 0.0, progress.test_accuracy or 0.0
+            segment.points.append((progress.loss, test_loss, progress.train_accuracy, test_accuracy))
+
+    def diverge(self, iteration: int, loss: float) -> None:
+        segment = self.segments[-1]
+        segment.diverged = (segment.first + iteration, loss)
+
+
+class Session:
+    """The pair's Lab, the input on the pad (or why there is none), a flip on display, the run log, the activity."""
+
+    def __init__(self, lab: Lab, activity: Activity = Activity.IDLE):
+        self.lab = lab
+        self.activity = activity
+        self.loading: tuple[int, int] | None = None  # the pair being loaded, while it is
+        self.input: Input | None = None
+        self.empty = f"Draw {lab.words}."  # why there is no input, for the verdict
+        self.flipped: Flipped | None = None
+        self.reading: Reading | None = None  # of the input on display (the flipped one, if any)
+        self.log = RunLog()
+
+    @property
+    def digits(self) -> tuple[int, ...]:
+        return self.lab.digits
+
+    @property
+    def weights(self) -> Weights:
+        return self.lab.weights
+
+    @property
+    def shipped(self) -> bool:
+        return self.lab.weights is self.lab.shipped
+
+    # ---- what may happen now
+    def refusal(self, action: str) -> str | None:
+        """Why `action` cannot run now, or None. Actions: train, step, continue, teach, flip, reset, import,
+        export, forget, start-over, pair, cancel."""
+        if self.activity not in ALLOWED.get(action, {Activity.IDLE}):
+            return "nothing to cancel" if action == "cancel" else BUSY[self.activity]
+        if action in ("teach", "flip") and self.input is None:
+            return f"draw {self.lab.words} first"
+        if action == "teach" and self.flipped:
+            return "the flipped input is on display, not your drawing: go back to your drawing first"
+        if action == "forget" and not self.lab.examples:
+            return "you have taught no digits on this pair"
+        return None
+
+    def begin(self, activity: Activity, loading: tuple[int, int] | None = None) -> Changes:
+        self.activity, self.loading = activity, loading
+        return Changes({ACTIVITY})
+
+    def idle(self) -> Changes:
+        return self.begin(Activity.IDLE)
+
+    # ---- the input
+    def read(self, source: Input | str) -> Changes:
+        """A new input on the pad, or none (a sentence saying why: empty, a dot)."""
+        self.flipped = None
+        if isinstance(source, str):
+            self.input, self.empty = None, source
+        else:
+            self.input = source
+        return self._reread()
+
+    def _reread(self) -> Changes:
+        shown = self.shown_stages()
+        self.reading = None if shown is None else self.lab.explain(shown)
+        return Changes({INPUT})
+
+    def shown_stages(self) -> Stages | None:
+        """What the model reads now: the flipped input while one is on display, else the pad's."""
+        if self.input is None:
+            return None
+        return replace(self.input.stages, image=self.flipped.flip.x) if self.flipped else self.input.stages
+
+    def flip(self) -> Changes | str:
+        """Put the smallest flip of the pad's input on display; a sentence instead when none exists."""
+        if self.input is None:
+            return f"Draw {self.lab.words} first."
+        weights, x = self.lab.weights, self.input.stages.image
+        flip = smallest_flip(weights.w, weights.b, x)
+        if flip is None:
+            return "No change that keeps every pixel between 0 and 1 moves the score that far."
+        before = self.lab.explain(self.input.stages)
+        self.flipped = Flipped(flip, before, sum(x))
+        return self._reread()
+
+    def unflip(self) -> Changes:
+        self.flipped = None
+        return self._reread()
+
+    # ---- the weights
+    def use(self, weights: Weights) -> Changes:
+        """Weights from elsewhere (an import, a stored copy, Reset): the runs on screen no longer led to them."""
+        self.lab.use(weights)
+        self.log = RunLog()
+        return self._weights_changed() | {RUNS}
+
+    def reset(self) -> Changes:
+        return self.use(self.lab.shipped)
+
+    def _weights_changed(self) -> Changes:
+        self.flipped = None  # a flip is exact for the weights it was made for only
+        return self._reread() | {WEIGHTS}
+
+    def open(self, lab: Lab) -> Changes:
+        """Another pair: the same input, read by that pair's model."""
+        self.lab, self.log = lab, RunLog()
+        if self.input is None:
+            self.empty = f"Draw {lab.words}."
+        return self._weights_changed() | {PAIR, EXAMPLES, RUNS}
+
+    # ---- runs: Train, Step, Continue, teaching
+    def plan(self, how: str) -> Plan:
+        """Train starts from zero; the others go on from the weights in use."""
+        return self.lab.plan(None if how == "train" else self.lab.weights)
+
+    def begin_run(self, how: str) -> Changes:
+        self.log.begin(how, self.lab.weights)
+        return self.begin(Activity.TEACHING if how == "teach" else Activity.TRAINING) | {RUNS}
+
+    def record(self, progress: Progress) -> Changes:
+        self.log.add(progress)
+        return Changes({RUNS})
+
+    def diverged(self, iteration: int, loss: float) -> Changes:
+        self.log.diverge(iteration, loss)
+        return Changes({RUNS})
+
+    def adopt(self, lab: Lab, progress: Progress, config: TrainConfig, how: str, plan: Plan) -> Changes | str:
+        """The run's weights become the ones in use, if the run was on the pair still in use (else a sentence)."""
+        if lab is not self.lab:
+            return (
+                f"The run trained on {' and '.join(map(str, lab.digits))}, which is no longer the pair in use: dropped."
+            )
+        self.log.ends_at = lab.adopt(progress, config, how, plan)
+        return self._weights_changed() | {RUNS}
+
+    # ---- the learner's digits
+    def teach(self, label: int) -> Example:
+        """Keep the drawing on the pad as a digit of the pair (label 0: the smaller, 1: the larger)."""
+        return self.lab.add_example(self.input.stages.image, label)
+
+    def follow(self, examples: list[Example]) -> Changes:
+        """The digits kept now (after a removal, or what another tab kept)."""
+        self.lab.examples = list(examples)
+        return Changes({EXAMPLES})
