@@ -243,16 +243,14 @@ def write_snapshot(dist: Path) -> None:
 
 
 def write_service_worker(dist: Path) -> str:
-    """Fill sw.js with the list of every file and a hash of their contents (the cache's version)."""
+    """Fill sw.js with every file's SHA-256 (what the worker caches and checks) and the cache's version."""
     worker = dist / "sw.js"
     files = sorted(p for p in dist.rglob("*") if p.is_file() and p != worker)
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(dist).as_posix().encode() + b"\0" + path.read_bytes())
-    version = digest.hexdigest()[:16]
-    assets = ["./"] + [f"./{p.relative_to(dist).as_posix()}" for p in files]
+    hashes = {f"./{p.relative_to(dist).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    hashes = {"./": hashes["./index.html"], **hashes}  # the page is asked for by its folder's URL
+    version = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:16]
     text = worker.read_text().replace("__DIGITLAB_VERSION__", version)
-    worker.write_text(text.replace("__DIGITLAB_ASSETS__", json.dumps(assets)))
+    worker.write_text(text.replace("__DIGITLAB_FILES__", json.dumps(hashes)))
     return version
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.server
 import math
 import os
@@ -32,6 +33,70 @@ def serve(directory: Path, max_age: int | None = None) -> tuple[http.server.Thre
     server = make_server(directory, max_age=max_age)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+class Faults(dict):
+    """What a FaultyServer does to a path (its URL path without the leading folder), set by the test as it goes:
+    ("hold", threading.Event)   answer only once the event is set
+    ("stall", fraction)         send the headers and that share of the body, then nothing more (the connection open)
+    ("truncate", fraction)      send that share of the body and close, the length header still saying all
+    ("corrupt",)                send the body with bytes in its middle changed
+    ("status", code)            answer with that status
+    A fault given as ("once", fault) applies to the next request of that path only."""
+
+    def take(self, path: str):
+        fault = self.get(path)
+        if fault and fault[0] == "once":
+            del self[path]
+            return fault[1]
+        return fault
+
+
+def faulty_handler(directory: Path, faults: Faults, released: threading.Event):
+    from build import QuietHandler
+
+    class FaultyHandler(QuietHandler):
+        def do_GET(self) -> None:
+            path = self.path.split("?")[0].split("#")[0].lstrip("/")
+            fault = faults.take(path)
+            if fault is None:
+                return super().do_GET()
+            if fault[0] == "hold":
+                while not (fault[1].wait(0.1) or released.is_set()):
+                    pass
+                return super().do_GET()
+            if fault[0] == "status":
+                return self.send_error(fault[1])
+            body = (directory / path).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if fault[0] == "corrupt":
+                middle = len(body) // 2
+                self.wfile.write(
+                    body[:middle] + bytes(b ^ 0x5A for b in body[middle : middle + 64]) + body[middle + 64 :]
+                )
+                return None
+            self.wfile.write(body[: int(len(body) * fault[1])])
+            self.wfile.flush()
+            if fault[0] == "stall":
+                released.wait(120)  # until the server stops, or the browser gives up on it
+            self.close_connection = True
+            return None
+
+    return functools.partial(FaultyHandler, directory=str(directory))
+
+
+def serve_with_faults(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str, Faults]:
+    """Serve `directory` as serve() does, but each path can be held, stalled, truncated or corrupted (Faults)."""
+    from build import QuietServer
+
+    faults, released = Faults(), threading.Event()
+    server = QuietServer(("127.0.0.1", 0), faulty_handler(directory, faults, released))
+    server.release = released  # set by the test's teardown, so stalled answers end with the server
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/", faults
 
 
 def launch_options() -> dict:

@@ -27,6 +27,14 @@ def test_service_worker_cache_is_versioned_by_content(tmp_path):
     assert f'"{second}"' in worker and '"./index.html"' in worker and '"./weights.json"' in worker
     assert '"./palette.css"' in worker
     assert "__DIGITLAB" not in worker
+    # Each file is listed with its own SHA-256, which the worker checks before it caches or serves it.
+    import hashlib
+
+    files = json.loads(re.search(r"const FILES = (\{.*?\});", worker).group(1))
+    for key, sha in files.items():
+        path = copy / ("index.html" if key == "./" else key[2:])
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha, key
+    assert len(files) == sum(1 for p in copy.rglob("*") if p.is_file() and p.name != "sw.js") + 1
 
 
 def test_the_snapshot_is_the_one_runtime_mjs_expects_made_by_the_pinned_pyodide_and_cached_offline():

@@ -270,3 +270,26 @@ def test_weights_without_alpha_say_why_the_view_is_empty(lab):
 
     lab.use(Weights(lab.shipped.w, lab.shipped.b, {}))
     assert "no record of which images taught them" in lab.attribution(narrow_zero())
+
+
+def test_no_metric_loops_or_fails_on_scores_that_are_not_numbers():
+    from digitlab.metrics import auc, reliability, roc_curve
+
+    nan = float("nan")
+    p1, labels = [nan, 0.2, nan, 0.9, 0.4], [0, 0, 1, 1, 1]
+    assert 0 <= auc(p1, labels) <= 1 or auc(p1, labels) != auc(p1, labels)
+    assert sum(count for *_, count in reliability(p1, labels)) == 3
+    assert roc_curve(p1, labels)[-1] == (1.0, 1.0)
+
+
+def test_weights_whose_scores_would_overflow_are_refused_naming_how_far_they_reach():
+    import json
+
+    from digitlab.weights import WeightsError, weights_from_json
+
+    huge = json.dumps({"w": [1.7e308] * 2 + [0.0] * 782, "b": 0})
+    with pytest.raises(WeightsError, match="beyond the largest float"):
+        weights_from_json(huge)
+    with pytest.raises(WeightsError, match=r"\|w·x \+ b\| = 7.84e\+09"):
+        weights_from_json(json.dumps({"w": [1e7] * 784, "b": 0}))
+    assert weights_from_json(json.dumps({"w": [1e-310] * 784, "b": 1e-310})).b == 1e-310

@@ -165,3 +165,40 @@ def test_a_new_deploy_under_max_age_is_offered_and_then_served_whole(browser, tm
     assert [n for n in names if n.startswith("digitlab:")] == [f"digitlab:{base}:{second}"]
     context.close()
     server.shutdown()
+
+
+def test_a_tab_that_is_training_takes_an_update_only_once_it_is_idle(browser, tmp_path):
+    """Tab B chooses the new version: B reloads at once, tab A finishes its run first (its work is not lost)."""
+    site = tmp_path / "site"
+    deploy(DIST, site)
+    server, base = serve(site, max_age=600)
+    context = new_context(browser, service_workers="allow")
+    first = context.new_page()
+    first.goto(base)
+    wait_ready(first)
+    first.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')
+    second = context.new_page()
+    second.goto(base)
+    wait_ready(second)
+    deploy(DIST, site, marker="B")
+    second.reload()
+    wait_ready(second)
+    second.wait_for_selector('[data-testid="update-ready"]:not([hidden])')
+    first.fill('[data-testid="iterations"]', "5000")
+    first.click('[data-testid="train"]')
+    first.wait_for_function("document.body.dataset.training === 'true'")
+    first.evaluate("window.stillHere = true")
+    with second.expect_navigation():
+        second.click('[data-testid="update-ready"]')
+    wait_ready(second)
+    assert second.title().startswith("digitlab B")
+    first.wait_for_function(
+        "document.querySelector('[data-testid=update-ready]').textContent.includes('when it is idle')"
+    )
+    assert first.evaluate("window.stillHere") and first.evaluate("document.body.dataset.training") == "true"
+    with first.expect_navigation():
+        first.click('[data-testid="cancel"]')
+    wait_ready(first)
+    assert first.title().startswith("digitlab B") and "trained in this browser" in active(first)
+    context.close()
+    server.shutdown()

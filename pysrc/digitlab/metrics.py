@@ -68,7 +68,7 @@ def auc(p1: Sequence[float], labels: Sequence[int]) -> float:
     ordered = sorted(zip(p1, labels))
     rank_sum, start = 0.0, 0
     while start < len(ordered):
-        end = start
+        end = start + 1  # at least one: a NaN equals nothing, itself included
         while end < len(ordered) and ordered[end][0] == ordered[start][0]:
             end += 1
         mean_rank = (start + 1 + end) / 2  # ranks start at 1; a tie shares its mean rank
@@ -90,6 +90,8 @@ def reliability(p1: Sequence[float], labels: Sequence[int], bins: int = 10) -> l
     """Per probability bin with images in it: (mean predicted p, observed share of the larger digit, count)."""
     sums = [[0.0, 0, 0] for _ in range(bins)]
     for p, y in zip(p1, labels):
+        if not 0 <= p <= 1:  # not a probability (NaN): in no bin
+            continue
         cell = sums[min(int(p * bins), bins - 1)]
         cell[0] += p
         cell[1] += y == 1

@@ -69,11 +69,37 @@ const pageReady = new Promise((resolve) => {
   watcher.observe(document.body, { attributes: true, attributeFilter: ["data-ready"] });
   check();
 });
+// A start that fails (PyScript shows Python's traceback, far below) or never ends offers a repair, in view:
+// forget this deployment's cached files and start again from the network.
+const repair = byTestId("repair");
+const offerRepair = (why) => {
+  if (document.body.dataset.ready === "true" || !repair.hidden) return;
+  byTestId("repair-why").textContent = why;
+  repair.hidden = false;
+};
+new MutationObserver((records) => {
+  const failed = records.some((r) => [...r.addedNodes].some((node) => node.classList?.contains("py-error")));
+  if (failed) offerRepair("The page could not start: Python stopped with an error.");
+}).observe(document.body, { childList: true });
+addEventListener("error", () => offerRepair("The page could not start: a script failed."));
+setTimeout(() => offerRepair("The page is taking far longer than usual to start."), 60_000);
+pageReady.then(() => (repair.hidden = true));
+byTestId("repair-button").addEventListener("click", async () => {
+  const scope = new URL("./", location.href).href;
+  try {
+    await (await navigator.serviceWorker?.getRegistration("./"))?.unregister();
+    for (const name of await caches.keys()) if (name.includes(scope)) await caches.delete(name);
+  } finally {
+    location.reload();
+  }
+});
+
 if ("serviceWorker" in navigator) {
+  let updating = false; // this tab asked for the new version: it reloads at once
   const offerUpdate = (worker) => {
     const button = byTestId("update-ready");
     button.hidden = false;
-    button.onclick = () => worker.postMessage("skip-waiting");
+    button.onclick = () => ((updating = true), worker.postMessage("skip-waiting"));
   };
   pageReady
     .then(() => navigator.serviceWorker.register("./sw.js"))
@@ -91,10 +117,19 @@ if ("serviceWorker" in navigator) {
       byTestId("offline-badge").hidden = false;
     })
     .catch(() => {}); // no service worker (blocked, private mode, file://): the app works online as before
+  // Another tab chose the new version: this one follows, but only once it is idle, never mid-run.
   let reloading = false;
-  navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (reloading || byTestId("update-ready").hidden) return; // first install: nothing to reload
+  const reloadWhenIdle = () => {
+    if (reloading || (!updating && document.body.dataset.activity !== "idle")) return false;
     reloading = true;
     location.reload();
+    return true;
+  };
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (byTestId("update-ready").hidden && !updating) return; // first install: nothing to reload
+    if (reloadWhenIdle()) return;
+    byTestId("update-ready").textContent = "A new version is active: this tab reloads when it is idle";
+    const watcher = new MutationObserver(() => reloadWhenIdle() && watcher.disconnect());
+    watcher.observe(document.body, { attributes: true, attributeFilter: ["data-activity"] });
   });
 }

@@ -1,6 +1,6 @@
 // Downloads with a deadline: a response that stops arriving (no byte for `stallMs`) counts as failed,
 // like an error status or a dropped connection, and is tried again once. A caller's AbortSignal stops it.
-export async function fetchBytes(url, { stallMs = 8000, tries = 2, signal } = {}) {
+export async function fetchBytes(url, { stallMs = 5000, tries = 2, signal } = {}) {
   const name = String(url).split("/").pop();
   let failure;
   for (let attempt = 1; attempt <= tries; attempt++) {

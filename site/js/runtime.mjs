@@ -5,6 +5,7 @@
 // Pyodide 314's snapshot options (_loadSnapshot) are private: the page tells which way it booted in
 // <body data-boot>, the tests hold both ways to working, and the bench measures the difference.
 import { loadPyodide as startPyodide, version } from "../vendor/pyodide/pyodide.mjs";
+import { fetchBytes } from "./net.js";
 
 export { version };
 
@@ -140,17 +141,20 @@ async function createFilledModule(settings, reading, vessel) {
 const PYTHON_FILES = __DIGITLAB_PYTHON_FILES__;
 let fetching = null;
 
+// A browser without DecompressionStream gets the archives as they are, and Pyodide unpacks them.
+const CAN_INFLATE = typeof DecompressionStream === "function";
+
 async function fetchFile(name) {
-  const response = await fetch(new URL(`../${name}`, import.meta.url));
-  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-  const body = name.endsWith(".tar.gz") ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
-  return [name, new Uint8Array(await new Response(body).arrayBuffer())];
+  const bytes = await fetchBytes(new URL(`../${name}`, import.meta.url)); // a deadline, and a second try
+  if (!name.endsWith(".tar.gz") || !CAN_INFLATE) return [name, bytes];
+  const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return [name, new Uint8Array(await new Response(inflated).arrayBuffer())];
 }
 
 function fetchPythonFiles() {
   const { needed, bytecode } = PYTHON_FILES;
   const spare = () =>
-    fetchFile(bytecode.file).catch((error) => {
+    (CAN_INFLATE ? fetchFile(bytecode.file) : Promise.reject(new Error("this browser cannot inflate it"))).catch((error) => {
       dispatchEvent(new CustomEvent("digitlab:bytes-dropped", { detail: bytecode.bytes }));
       console.info(`digitlab: Python compiles its modules itself (${error.message})`);
       return null;
@@ -168,8 +172,9 @@ async function writePythonFiles(pyodide) {
     FS.writeFile(path, bytes);
   };
   for (const [name, bytes] of await fetchPythonFiles()) {
-    if (name.endsWith(".tar.gz")) for (const [member, contents] of tarMembers(bytes)) write(member, contents);
-    else write(name, bytes);
+    if (!name.endsWith(".tar.gz")) write(name, bytes);
+    else if (CAN_INFLATE) for (const [member, contents] of tarMembers(bytes)) write(member, contents);
+    else pyodide.unpackArchive(bytes, "gztar", { extractDir: home });
   }
 }
 

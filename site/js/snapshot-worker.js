@@ -61,16 +61,38 @@ async function keep(snapshot, memory) {
   }
 }
 
+// A download that stops arriving (the connection open, no byte for this long) is a failed one: the
+// page then starts Python without the snapshot instead of waiting for ever.
+const STALL_MS = 5000;
+
 async function inflate(url, bytes, crc32) {
   const name = url.split("/").pop();
   download.started = performance.now();
-  const response = await fetch(url);
+  const stop = new AbortController();
+  let stalled = false;
+  let timer;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => ((stalled = true), stop.abort()), STALL_MS);
+  };
+  arm();
+  try {
+    return await inflateFrom(await fetch(url, { signal: stop.signal }), name, bytes, crc32, arm);
+  } catch (error) {
+    throw stalled ? new Error(`${name} stopped arriving for ${STALL_MS / 1000} s`) : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function inflateFrom(response, name, bytes, crc32, arrived) {
   if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
   // The gzip trailer (CRC-32 and size of the contents, which inflating checks the bytes against)
   // must be this build's: the last eight bytes are kept to compare.
   let tail = new Uint8Array(0);
   const counted = new TransformStream({
     transform(chunk, controller) {
+      arrived();
       download.arrived += chunk.byteLength;
       postMessage({ received: chunk.byteLength });
       const joined = new Uint8Array(tail.length + Math.min(chunk.length, 8));
