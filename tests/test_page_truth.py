@@ -128,6 +128,7 @@ def test_teaching_names_the_pairs_digits_and_leaves_the_page_where_it_was(five):
     )
     page.click('[data-testid="your-digits"] .remove')
     assert text(page, "teach-status") == "Forgot one of your 5s; the weights in use keep what it taught."
+    check_invariants(page, (3, 5))  # still explained: the weights were trained on it, and the panel says so
 
 
 def test_a_misread_test_digit_on_the_pad_reads_what_the_gallery_says(five):

@@ -41,6 +41,8 @@ BAD_FILES = [
     ('{"format": "digitlab-weights/9", "w": [' + ZEROS + '], "b": 0}', "is not 'digitlab-weights/1'"),
     ("[" * 20_000, "nested more than"),
     ('{"w": [' + "9" * 401 + "," + ",".join(["0"] * 783) + '], "b": 0}', "too large"),
+    ('{"w": [' + ",".join(["1.7e308"] * 784) + '], "b": 0}', "would score |w·x + b| = beyond the largest float"),
+    ('{"w": [' + ",".join(["1e7"] * 784) + '], "b": 0}', "would score |w·x + b| = 7.84e+09"),
 ]
 BAD_FIELDS = [
     ("lr", ""),
