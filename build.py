@@ -222,10 +222,9 @@ def write_snapshot(dist: Path) -> None:
     import zlib
 
     raw_path = dist / "vendor" / "python.snapshot"
-    pyscript_sources = NODE_MODULES / "@pyscript" / "core" / "src" / "stdlib" / "pyscript.js"
     with tempfile.TemporaryDirectory() as bytecode:
         script = ROOT / "make_snapshot.mjs"
-        run("node", script, NODE_MODULES / "pyodide", pyscript_sources, dist, raw_path, bytecode)
+        run("node", script, NODE_MODULES / "pyodide", NODE_MODULES / "@pyscript" / "core", dist, raw_path, bytecode)
         (dist / BYTECODE_ARCHIVE).write_bytes(tar_gz(Path(bytecode), "**/*.pyc"))
     memory = raw_path.read_bytes()
     raw_path.unlink()

@@ -157,9 +157,7 @@ SETTLED = """async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) await new Promise((r) =>
         navigator.serviceWorker.addEventListener('controllerchange', r, {once: true}));
-    while (document.body.dataset.snapshot === 'downloaded') {
-        const name = (await caches.keys()).find((n) => n.startsWith('digitlab-snapshot:'));
-        if (name && (await (await caches.open(name)).keys()).length) return;
+    while (document.body.dataset.snapshot === 'downloaded' && document.body.dataset.snapshotKept !== 'true') {
         await new Promise((r) => setTimeout(r, 50));
     }
 }"""

@@ -57,3 +57,22 @@ def test_brute_force_on_two_pixels():
 
 def test_no_flip_when_the_pixels_cannot_move_the_score_that_far():
     assert smallest_flip([0.1, 0.1], 5.0, [0.0, 0.0]) is None
+
+
+@pytest.mark.parametrize("index", [0, 7, 101])
+def test_the_flip_of_a_real_digit_equals_the_linear_program_at_784_pixels(index):
+    """The 3-vs-5 shipped weights and a real test image: the knapsack's total equals the LP's optimum."""
+    from pathlib import Path
+
+    from digitlab.data import read_pair
+    from digitlab.sparse import Design
+    from digitlab.weights import pair_weights, pairs_from_json
+
+    root = Path(__file__).resolve().parents[1]
+    bundle = read_pair(root / "site" / "data", 3, 5)[0]
+    design = Design(bundle.train.pixels, bundle.train.labels)
+    weights = pair_weights(pairs_from_json((root / "weights" / "pairs.json").read_bytes()), "3-5", design)
+    x = [v / 255 for v in bundle.test.image_bytes(index)]
+    flip = smallest_flip(weights.w, weights.b, x)
+    assert flip is not None and len(flip.x) == 784
+    assert flip.size == pytest.approx(lp_minimum(weights.w, weights.b, x), rel=1e-7, abs=1e-9)

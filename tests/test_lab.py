@@ -16,6 +16,7 @@ from digitlab.preprocess import preprocess_gray
 from digitlab.render import diverging_rgba, gray_rgba
 from digitlab.weights import load_weights, parse_json
 from drawings import zero
+from oracle import gradient_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PYSRC = ROOT / "pysrc"
@@ -196,8 +197,8 @@ def test_a_taught_digit_weighs_as_much_as_its_copies(lab):
         design.fit = evaluate_logits(design.logits(w, b), design.labels, design.weights)
     assert weighted.fit.loss == pytest.approx(copied.fit.loss, rel=1e-12)
     assert weighted.fit.accuracy == pytest.approx(copied.fit.accuracy, rel=1e-12)
-    grad_weighted = LogisticLoss(weighted, 0.01).gradient(w, weighted.fit.residuals)
-    grad_copied = LogisticLoss(copied, 0.01).gradient(w, copied.fit.residuals)
+    grad_weighted = gradient_of(LogisticLoss(weighted, 0.01), w, b, weighted.fit.residuals)
+    grad_copied = gradient_of(LogisticLoss(copied, 0.01), w, b, copied.fit.residuals)
     assert max(abs(a - c) for a, c in zip(grad_weighted[0], grad_copied[0])) <= 1e-12
     assert grad_weighted[1] == pytest.approx(grad_copied[1], rel=1e-12)
 

@@ -60,3 +60,15 @@ def test_in_the_page_layer_only_views_write_the_dom():
         "2: sets .dataset",
         "3: calls .append()",
     ]
+
+
+PRIVATE = re.compile(
+    r"_loadSnapshot|_makeSnapshot|makeMemorySnapshot|HEAP8|growMemory|createPyodideModule|stdlib/pyscript"
+)
+
+
+def test_one_file_names_the_runtimes_private_apis():
+    """A runtime upgrade touches pyodide-private.mjs only: nothing else in the site or the build names them."""
+    files = [*(ROOT / "site").rglob("*.*js"), ROOT / "make_snapshot.mjs", ROOT / "build.py"]
+    naming = sorted(str(p.relative_to(ROOT)) for p in files if PRIVATE.search(p.read_text()))
+    assert naming == ["site/js/pyodide-private.mjs"]

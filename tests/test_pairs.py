@@ -48,6 +48,23 @@ def test_the_pairs_file_carries_digits_and_data_hashes_and_matches_the_full_prec
         pair_weights(pairs, "0-1", three_five)  # alpha must match the pair's training images
 
 
+@pytest.mark.parametrize("pair", [(3, 5), (4, 9)])
+def test_a_pair_retrained_from_the_code_is_the_one_in_the_pairs_file(pairs, pair):
+    """What `build.py train` writes, made again now by the same code with the settings the file records."""
+    import json
+
+    from digitlab.cli import DEFAULT_DATA, train_weights
+    from digitlab.config import TrainConfig
+
+    record = json.loads(PAIRS_FILE.read_text())["trained"]
+    config = TrainConfig(**{k: v for k, v in record.items() if k != "iterations_run"})
+    again = train_weights(config, DEFAULT_DATA, pair, log=lambda *_: None)
+    shipped = pair_weights(pairs, pair_name(*pair), design(read_pair(ROOT / "site" / "data", *pair)[0]))
+    alpha = np.array(again.meta["alpha"], np.float32)  # the file keeps alpha as float32
+    assert np.array_equal(alpha, np.array(shipped.meta["alpha"], np.float32))
+    assert abs(again.b - shipped.b) < 1e-12 and np.allclose(again.w, shipped.w, rtol=0, atol=1e-5)
+
+
 def design(bundle):
     from digitlab.sparse import Design
 

@@ -1,13 +1,14 @@
 """Logistic regression, fast: the formulas of reference.py on the sparse layout of sparse.py.
 
-    p(1 | x) = sigmoid(z),   z = w . x + b
-    loss(w, b) = mean_i [ log(1 + e^z_i) - y_i z_i ]  +  (l2 / 2) |w|^2
+    p(y = 1 | x) = sigmoid(z),   z = w . x + b
+    loss(w, b) = (1/S) sum_i s_i [ log(1 + e^z_i) - y_i z_i ]  +  (l2 / 2) |w|^2
 
-x is a 784-vector (28x28 row-major, 0.0 background, 1.0 ink) and y is 1 for the digit
-"1", 0 for "0". log(1 + e^z) - y z is the cross-entropy -[y log p + (1-y) log(1-p)]
+x is a 784-vector (28x28 row-major, 0.0 background, 1.0 ink) and y is 1 for the pair's
+larger digit, 0 for the smaller; image i counts s_i times (S = sum_i s_i; s_i = 1 unless the
+learner taught it). log(1 + e^z) - y z is the cross-entropy -[y log p + (1-y) log(1-p)]
 rewritten so that it never takes log(0). The bias is not penalised.
 
-Read top to bottom: sigmoid, the loss, its gradient, one step, the training loop.
+Read top to bottom beside reference.py: each section names the function it computes fast.
 Standard library only, so it runs unchanged under CPython and in the browser.
 """
 
@@ -24,7 +25,7 @@ from . import IMAGE_PIXELS
 from .config import TrainConfig
 from .sparse import Design, Vector, sumprod
 
-# ---- 1. sigmoid
+# ---- 1. sigmoid (reference.sigmoid)
 
 
 def sigmoid(z: float) -> float:
@@ -40,7 +41,7 @@ def predict_proba(w: Sequence[float], b: float, x: Sequence[float]) -> float:
     return sigmoid(b + sumprod(w, x))
 
 
-# ---- 2. the loss
+# ---- 2. the loss (reference.loss, reference.log_sigmoid)
 
 
 def log1pexp(z: float) -> float:
@@ -75,17 +76,16 @@ def evaluate_logits(z: Sequence[float], labels: Sequence[int], weights: Sequence
     return Evaluation(total / n, correct / n, residuals)
 
 
-# ---- 3. its gradient
+# ---- 3. its gradient (reference.pulls, reference.gradient)
 
 
 class LogisticLoss:
     """The loss of the module docstring on one Design, and its gradient:
 
-        d loss / d w = (1/n) X^T r + l2 w,    d loss / d b = (1/n) sum_i r_i,    r_i = p_i - y_i
+        d loss / d w = X^T pull + l2 w,    d loss / d b = sum_i pull_i,    pull_i = s_i (p_i - y_i) / S
 
-    X^T r is computed one pixel column at a time (Design.columns); a mini-batch takes
-    the same mean over its images only. Weighted images (Design.weights) count as that
-    many copies in every mean.
+    X^T pull is computed one pixel column at a time (Design.columns); a mini-batch takes the same
+    sums over its images only. Weighted images (Design.weights, s_i) count as that many copies.
     """
 
     def __init__(self, design: Design, l2: float = 0.0):
@@ -96,52 +96,49 @@ class LogisticLoss:
         data_loss = evaluate_logits(self.design.logits(w, b), self.design.labels, self.design.weights).loss
         return data_loss + 0.5 * self.l2 * sumprod(w, w)
 
-    def scaled(self, residuals: Sequence[float]) -> Vector:
-        """Each image's share of the gradient: r_i / n (times its weight, over the total weight)."""
+    def pulls(self, residuals: Sequence[float]) -> Vector:
+        """reference.pulls over every image: s_i (p_i - y_i) / S, from the residuals p_i - y_i."""
         weights = self.design.weights
         if weights is None:
             n = self.design.n
             return [r / n for r in residuals]
-        n = sum(weights)
-        return [r * s / n for r, s in zip(residuals, weights)]
+        total = sum(weights)
+        return [s * r / total for r, s in zip(residuals, weights)]
 
-    def alpha_gradient(self, alpha: Sequence[float], residuals: Sequence[float]) -> Vector:
-        """The gradient in image space: w = sum_i alpha_i x_i, so d loss / d w = sum_i (this)_i x_i."""
-        l2 = self.l2
-        return [sc + l2 * a for sc, a in zip(self.scaled(residuals), alpha)]
-
-    def gradient(self, w: Sequence[float], residuals: Sequence[float]) -> tuple[Vector, float]:
-        """Full-batch gradient from the residuals p_i - y_i at the current weights."""
-        scaled = self.scaled(residuals)
+    def gradient(self, at: Twin, residuals: Sequence[float]) -> Twin:
+        """The full-batch gradient at `at`, and its image-space twin pull_i + l2 alpha_i when `at` has alpha."""
+        pull, l2, w = self.pulls(residuals), self.l2, at.w
         grad_w = [0.0] * IMAGE_PIXELS
         for column in self.design.columns:
-            grad_w[column.pixel] = sumprod(column.gather(scaled), column.values)
-        return self._add_l2(grad_w, w), sum(scaled)
+            grad_w[column.pixel] = sumprod(column.gather(pull), column.values)
+        if l2:
+            grad_w = [g + l2 * wj for g, wj in zip(grad_w, w)]
+        alpha = None if at.alpha is None else [p + l2 * a for p, a in zip(pull, at.alpha)]
+        return Twin([*grad_w, sum(pull)], alpha)
 
     def batch_gradient(self, w: Sequence[float], b: float, batch: Sequence[int]) -> tuple[Vector, float, Vector]:
-        """The same gradient with the mean taken over the images in `batch` only; and each image's share."""
+        """The gradient with the sums over the images in `batch` only, and each one's pull."""
         grad_w, grad_b, rows, labels = [0.0] * IMAGE_PIXELS, 0.0, self.design.rows, self.design.labels
         weights = self.design.weights
-        scale = 1.0 / (sum(weights[i] for i in batch) if weights else len(batch))
-        shares = []
+        total = sum(weights[i] for i in batch) if weights else len(batch)
+        pulls = []
         for i in batch:
             row = rows[i]
-            share = scale if weights is None else weights[i] * scale
-            r = (sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i]) * share
-            shares.append(r)
-            grad_b += r
+            pull = (
+                (1.0 if weights is None else weights[i])
+                * (sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i])
+                / total
+            )
+            pulls.append(pull)
+            grad_b += pull
             for k, v in zip(row.indices, row.values):
-                grad_w[k] += r * v
-        return self._add_l2(grad_w, w), grad_b, shares
-
-    def _add_l2(self, grad_w: Vector, w: Sequence[float]) -> Vector:
-        if not self.l2:
-            return grad_w
-        l2 = self.l2
-        return [g + l2 * wj for g, wj in zip(grad_w, w)]
+                grad_w[k] += pull * v
+        if self.l2:
+            grad_w = [g + self.l2 * wj for g, wj in zip(grad_w, w)]
+        return grad_w, grad_b, pulls
 
 
-# ---- 4. one step
+# ---- 4. one step (reference.step)
 
 
 def gradient_step(w: Vector, b: float, grad_w: Sequence[float], grad_b: float, learning_rate: float):
@@ -149,15 +146,43 @@ def gradient_step(w: Vector, b: float, grad_w: Sequence[float], grad_b: float, l
     return [wj - learning_rate * gj for wj, gj in zip(w, grad_w)], b - learning_rate * grad_b
 
 
-# ---- 4b. a better step: L-BFGS
+class Twin:
+    """A point or direction (weights, then the bias) and, when tracked, its twin in image space: the alpha
+    with w = sum_i alpha_i x_i. Sums and multiples are taken in both spaces; dot products in weight space
+    only. The optimisers below are written on Twins, so w = X^T alpha holds without a line about it."""
+
+    __slots__ = ("x", "alpha")
+
+    def __init__(self, x: Vector, alpha: Vector | None = None):
+        self.x, self.alpha = x, alpha
+
+    @property
+    def w(self) -> Vector:
+        return self.x[:-1]
+
+    @property
+    def b(self) -> float:
+        return self.x[-1]
+
+    def dot(self, other: Twin) -> float:
+        return sumprod(self.x, other.x)
+
+    def plus(self, c: float, other: Twin) -> Twin:
+        """self + c * other, in one pass per space."""
+        alpha = None if self.alpha is None else [u + c * v for u, v in zip(self.alpha, other.alpha)]
+        return Twin([u + c * v for u, v in zip(self.x, other.x)], alpha)
+
+    def times(self, c: float) -> Twin:
+        return Twin([c * u for u in self.x], None if self.alpha is None else [c * u for u in self.alpha])
+
+
+# ---- 4b. a better step: L-BFGS (reference.lbfgs_direction, reference.lbfgs)
 
 
 class QuasiNewton:
     """L-BFGS: step along -H g, where H, built from the last `memory` steps s and gradient changes y,
     approximates the inverse of the loss's curvature (its Hessian); then a backtracking line search
-    halves the step until the loss drops enough (Armijo). Weights and bias travel as one vector.
-
-    The two-loop recursion below is reference.lbfgs_direction; tests hold the two together.
+    halves the step until the loss drops enough (Armijo).
     """
 
     ARMIJO = 1e-4  # the loss must fall by at least this fraction of what the slope promises
@@ -166,79 +191,56 @@ class QuasiNewton:
     def __init__(self, objective: LogisticLoss, memory: int = 10):
         self.objective = objective
         self.memory = memory
-        # (s, y, 1 / y.s, and s and y in image space, or None when alpha is not tracked), oldest first
-        self.history: list[tuple] = []
-        self.gradient: Vector | None = None  # at the current point, weights then bias
-        self.alpha_gradient: Vector | None = None  # the same in image space
+        self.history: list[tuple[Twin, Twin, float]] = []  # (s, y, 1 / y.s), oldest first
+        self.g: Twin | None = None  # the gradient at the current point
 
-    def value(self, fit: Evaluation, w: Sequence[float]) -> float:
-        return fit.loss + 0.5 * self.objective.l2 * sumprod(w, w)
-
-    def full_gradient(self, w: Sequence[float], fit: Evaluation) -> Vector:
-        grad_w, grad_b = self.objective.gradient(w, fit.residuals)
-        return [*grad_w, grad_b]
-
-    def direction(self, g: Vector, g_alpha: Vector | None) -> tuple[Vector, Vector | None]:
-        """-H g by the two-loop recursion; every combination is applied to the image-space twins too."""
-        q, q_alpha, coefficients = list(g), g_alpha, []
-
-        def combine(u, u_alpha, c, v, v_alpha):  # u + c v, in both spaces
-            both = [ui + c * vi for ui, vi in zip(u, v)]
-            return both, None if u_alpha is None else [ui + c * vi for ui, vi in zip(u_alpha, v_alpha)]
-
-        for s, y, rho, _, y_alpha in reversed(self.history):
-            a = rho * sumprod(s, q)
-            q, q_alpha = combine(q, q_alpha, -a, y, y_alpha)
+    def direction(self, g: Twin) -> Twin:
+        """-H g by the two-loop recursion, as reference.lbfgs_direction writes it."""
+        q, coefficients = g, []
+        for s, y, rho in reversed(self.history):
+            a = rho * s.dot(q)
+            q = q.plus(-a, y)
             coefficients.append(a)
         if self.history:
-            s, y = self.history[-1][:2]
-            gamma = sumprod(s, y) / sumprod(y, y)
-            q, q_alpha = combine([0.0] * len(q), None if q_alpha is None else [0.0] * len(q_alpha), gamma, q, q_alpha)
-        for (s, y, rho, s_alpha, _), a in zip(self.history, reversed(coefficients)):
-            beta = rho * sumprod(y, q)
-            q, q_alpha = combine(q, q_alpha, a - beta, s, s_alpha)
-        return [-qi for qi in q], None if q_alpha is None else [-qi for qi in q_alpha]
+            s, y, _ = self.history[-1]
+            q = q.times(s.dot(y) / y.dot(y))
+        for (s, y, rho), a in zip(self.history, reversed(coefficients)):
+            beta = rho * y.dot(q)
+            q = q.plus(a - beta, s)
+        return q.times(-1.0)
 
-    def step(self, w: Vector, b: float, fit: Evaluation, alpha: Vector | None = None):
-        """(w, b, evaluation, alpha) at the next point, or None once no step lowers the loss (converged)."""
-        design, g = self.objective.design, self.gradient or self.full_gradient(w, fit)
-        if alpha is not None and self.alpha_gradient is None:
-            self.alpha_gradient = self.objective.alpha_gradient(alpha, fit.residuals)
-        g_alpha = None if alpha is None else self.alpha_gradient
-        d, d_alpha = self.direction(g, g_alpha)
-        slope = sumprod(g, d)
+    def step(self, point: Twin, fit: Evaluation) -> tuple[Twin, Evaluation] | None:
+        """The next point and its evaluation, or None once no step lowers the loss (converged)."""
+        objective, design = self.objective, self.objective.design
+        g = self.g or objective.gradient(point, fit.residuals)
+        d = self.direction(g)
+        slope = g.dot(d)
         if slope >= 0:  # not downhill (round-off in the memory): forget it, go straight down
-            self.history, d = [], [-gi for gi in g]
-            d_alpha = None if g_alpha is None else [-gi for gi in g_alpha]
-            slope = -sumprod(g, g)
-        start, t = self.value(fit, w), 1.0
-        for _ in range(self.HALVINGS):
-            new_w, new_b = [wj + t * dj for wj, dj in zip(w, d)], b + t * d[-1]
-            new_fit = evaluate_logits(design.logits(new_w, new_b), design.labels, design.weights)
-            if self.value(new_fit, new_w) <= start + self.ARMIJO * t * slope:
+            self.history, d, slope = [], g.times(-1.0), -g.dot(g)
+        start, t = self.value(fit, point.w), 1.0
+        for _ in range(self.HALVINGS):  # backtracking line search (Armijo)
+            new = point.plus(t, d)
+            new_fit = evaluate_logits(design.logits(new.w, new.b), design.labels, design.weights)
+            if self.value(new_fit, new.w) <= start + self.ARMIJO * t * slope:
                 break
             t /= 2
         else:
             return None
-        new_g = self.full_gradient(new_w, new_fit)
-        s, y = [t * di for di in d], [ni - gi for ni, gi in zip(new_g, g)]
-        new_alpha = s_alpha = y_alpha = None
-        if alpha is not None:
-            new_alpha = [a + t * da for a, da in zip(alpha, d_alpha)]
-            new_g_alpha = self.objective.alpha_gradient(new_alpha, new_fit.residuals)
-            s_alpha, y_alpha = [t * da for da in d_alpha], [n - o for n, o in zip(new_g_alpha, g_alpha)]
-            self.alpha_gradient = new_g_alpha
-        if (ys := sumprod(y, s)) > 1e-12:  # keep only pairs that say the loss curves upward
-            self.history = [*self.history, (s, y, 1.0 / ys, s_alpha, y_alpha)][-self.memory :]
-        self.gradient = new_g
-        return new_w, new_b, new_fit, new_alpha
+        self.g = objective.gradient(new, new_fit.residuals)
+        s, y = d.times(t), self.g.plus(-1.0, g)
+        if (ys := y.dot(s)) > 1e-12:  # keep only pairs that say the loss curves upward
+            self.history = [*self.history, (s, y, 1.0 / ys)][-self.memory :]
+        return new, new_fit
+
+    def value(self, fit: Evaluation, w: Sequence[float]) -> float:
+        return fit.loss + 0.5 * self.objective.l2 * sumprod(w, w)
 
 
-# ---- 5. training
+# ---- 5. training (reference.gradient_descent, reference.lbfgs)
 
 
 def minibatches(n: int, batch_size: int, rng: random.Random) -> list[list[int]]:
-    """One epoch: a seeded shuffle of range(n) cut into batches (the last may be smaller)."""
+    """One epoch: a seeded shuffle of range(n) cut into batches (the last may be smaller), as reference.batches."""
     order = list(range(n))
     rng.shuffle(order)
     return [order[start : start + batch_size] for start in range(0, n, batch_size)]
@@ -291,19 +293,18 @@ def train(
 
     Stop iterating at any time: the last Progress is consistent. Raises TrainingDiverged if the
     loss blows up. With `heartbeat` (seconds) a long mini-batch epoch also yields None that often.
-    Every step adds training images to w, so from w = 0, w = sum_i alpha_i x_i: Progress.alpha
-    (from a given w, pass its alpha, or none is tracked).
+    From w = 0, w = sum_i alpha_i x_i all along (Progress.alpha); from a given w, only if its alpha is given.
     """
     start, rng, objective = time.perf_counter(), random.Random(config.seed), LogisticLoss(train_set, config.l2)
-    (w, alpha), b = starting_point(train_set, w, alpha), float(b)
+    point = starting_point(train_set, w, b, alpha)
     quasi_newton = QuasiNewton(objective) if config.method == "lbfgs" else None
     fit = None
     for iteration in range(config.iterations + 1):
         # 1. Measure the current weights (the forward pass doubles as the gradient's input).
-        fit = fit or evaluate_logits(train_set.logits(w, b), train_set.labels, train_set.weights)
-        if not (fit.loss <= DIVERGED_LOSS and math.isfinite(b)):
+        fit = fit or evaluate_logits(train_set.logits(point.w, point.b), train_set.labels, train_set.weights)
+        if not (fit.loss <= DIVERGED_LOSS and math.isfinite(point.b)):
             raise TrainingDiverged(iteration, fit.loss)
-        test = evaluate_logits(test_set.logits(w, b), test_set.labels) if test_set else None
+        test = evaluate_logits(test_set.logits(point.w, point.b), test_set.labels) if test_set else None
         yield Progress(
             iteration=iteration,
             iterations=config.iterations,
@@ -312,54 +313,54 @@ def train(
             test_loss=test.loss if test else None,
             test_accuracy=test.accuracy if test else None,
             elapsed=time.perf_counter() - start,
-            w=w,
-            b=b,
-            alpha=alpha,
+            w=point.w,
+            b=point.b,
+            alpha=point.alpha,
         )
         if iteration == config.iterations:
             return
         # 2. Step: L-BFGS with its line search, one full-batch step, or one shuffled epoch of mini-batch steps.
         if quasi_newton:
-            if (moved := quasi_newton.step(w, b, fit, alpha)) is None:
+            if (moved := quasi_newton.step(point, fit)) is None:
                 return  # converged: no step lowers the loss any more
-            w, b, fit, alpha = moved  # the line search already measured the new point
+            point, fit = moved  # the line search already measured the new point
+        elif config.batch_size == 0 or config.batch_size >= train_set.n:
+            point, fit = point.plus(-config.learning_rate, objective.gradient(point, fit.residuals)), None
         else:
-            w, b, alpha = yield from gradient_pass(objective, w, b, alpha, fit, config, rng, heartbeat)
+            point = yield from minibatch_epoch(
+                objective, point, config.learning_rate, rng, config.batch_size, heartbeat
+            )
             fit = None
 
 
-def starting_point(train_set: Design, w, alpha) -> tuple[Vector, Vector | None]:
+def starting_point(train_set: Design, w, b: float, alpha) -> Twin:
     """w = 0 (so alpha = 0), or the given w with its alpha if it has one."""
     if w is None:
-        return [0.0] * IMAGE_PIXELS, [0.0] * train_set.n
-    return [float(v) for v in w], None if alpha is None else [float(a) for a in alpha]
+        return Twin([0.0] * IMAGE_PIXELS + [float(b)], [0.0] * train_set.n)
+    return Twin([*map(float, w), float(b)], None if alpha is None else [float(a) for a in alpha])
 
 
-def gradient_pass(objective: LogisticLoss, w, b, alpha, fit: Evaluation, config: TrainConfig, rng, heartbeat):
-    """One full-batch step, or one shuffled epoch of mini-batch steps yielding None every `heartbeat` seconds;
-    returns (w, b, alpha), alpha stepped the same way in image space."""
-    lr = config.learning_rate
-    if config.batch_size == 0 or config.batch_size >= objective.design.n:
-        grad_w, grad_b = objective.gradient(w, fit.residuals)
-        if alpha is not None:
-            alpha = [a - lr * g for a, g in zip(alpha, objective.alpha_gradient(alpha, fit.residuals))]
-        return (*gradient_step(w, b, grad_w, grad_b, lr), alpha)
-    last_beat = time.perf_counter()
-    scale = 1.0  # alpha = scale * beta: L2's shrink of every alpha is one multiplication of scale
-    beta = None if alpha is None else list(alpha)
-    for batch in minibatches(objective.design.n, config.batch_size, rng):
-        grad_w, grad_b, shares = objective.batch_gradient(w, b, batch)
+def minibatch_epoch(objective: LogisticLoss, point: Twin, lr: float, rng, batch_size: int, heartbeat):
+    """One shuffled epoch of mini-batch steps (reference.gradient_descent's inner loop), yielding None every
+    `heartbeat` seconds; returns the new point.
+
+    A step changes alpha only on its batch, but L2 shrinks every alpha_j: alpha is kept as scale * beta,
+    so that shrink is one multiplication of scale rather than a pass over all n."""
+    w, b, last_beat = point.w, point.b, time.perf_counter()
+    scale, beta = 1.0, None if point.alpha is None else list(point.alpha)
+    for batch in minibatches(objective.design.n, batch_size, rng):
+        grad_w, grad_b, pulls = objective.batch_gradient(w, b, batch)
         w, b = gradient_step(w, b, grad_w, grad_b, lr)
         if beta is not None:
             scale *= 1.0 - lr * objective.l2
             if abs(scale) < 1e-100:  # fold the scale back in before it underflows (or is exactly 0)
                 beta, scale = [scale * v for v in beta], 1.0
-            for i, share in zip(batch, shares):
-                beta[i] -= lr * share / scale
+            for i, pull in zip(batch, pulls):
+                beta[i] -= lr * pull / scale
         if heartbeat is not None and time.perf_counter() - last_beat >= heartbeat:
             last_beat = time.perf_counter()
             yield None
-    return w, b, None if beta is None else [scale * v for v in beta]
+    return Twin([*w, b], None if beta is None else [scale * v for v in beta])
 
 
 def fit(train_set: Design, test_set: Design | None, config: TrainConfig, **start) -> Progress:

@@ -1,22 +1,29 @@
 """Logistic regression as the textbook writes it: dense lists, one formula per function.
 
 Read this file first. model.py computes the same numbers fast (sparse data, one C-level
-call per dot product); tests/test_reference.py holds it to this file within 1e-12.
+call per dot product); tests/test_reference.py holds it to this file: the loss, the
+gradient and gradient descent within 1e-12, L-BFGS within 1e-9 (its line search and
+memory amplify the last bits of round-off).
 
-X is a list of n images, each a list of d pixel values; y is a list of n labels, 0 or 1.
+X is a list of n images, each a list of d pixel values; y is a list of n labels, 0 or 1;
+s (optional) gives each image a weight: image i counts as s_i images (s_i = 1 if not given).
 
     z_i = w . x_i + b                      the score of image i
     p_i = sigmoid(z_i) = 1 / (1 + e^-z_i)  the probability that image i is a 1
 
-    loss(w, b) = -(1/n) sum_i [ y_i log p_i + (1 - y_i) log(1 - p_i) ]  +  (l2/2) |w|^2
+    loss(w, b) = -(1/S) sum_i s_i [ y_i log p_i + (1 - y_i) log(1 - p_i) ]  +  (l2/2) |w|^2,   S = sum_i s_i
 
-    d loss / d w_j = (1/n) sum_i (p_i - y_i) x_ij  +  l2 w_j
-    d loss / d b   = (1/n) sum_i (p_i - y_i)
+    d loss / d w_j = (1/S) sum_i s_i (p_i - y_i) x_ij  +  l2 w_j
+    d loss / d b   = (1/S) sum_i s_i (p_i - y_i)
 
 The first term of the loss is the mean cross-entropy; the second, L2, penalises large
 weights but not the bias. Gradient descent repeats one step:
 
     w <- w - learning_rate * d loss / d w,     b <- b - learning_rate * d loss / d b
+
+Every step adds training images to w (each image i is pulled along x_i by its error), so
+from w = 0 the weights stay a weighted sum of the training images, w = sum_i alpha_i x_i:
+alpha says which images taught the model what. Each function that trains returns it.
 
 L-BFGS (the page's default) chooses the step better. It keeps the last few steps s and
 gradient changes y; together they say how the loss curves, and the two-loop recursion
@@ -28,6 +35,7 @@ until the loss drops by at least 1e-4 of what the slope g . d promises.
 from __future__ import annotations
 
 import math
+import random
 
 Vector = list[float]
 
@@ -49,26 +57,31 @@ def log_sigmoid(z: float) -> float:
     return -(max(-z, 0.0) + math.log1p(math.exp(-abs(z))))
 
 
-def loss(w: Vector, b: float, X: list[Vector], y: list[int], l2: float) -> float:
-    """Mean cross-entropy plus (l2/2)|w|^2. Uses log(1 - sigmoid(z)) = log sigmoid(-z)."""
-    n = len(X)
+def loss(w: Vector, b: float, X: list[Vector], y: list[int], l2: float, s: Vector | None = None) -> float:
+    """Mean cross-entropy (image i counted s_i times) plus (l2/2)|w|^2. Uses log(1 - sigmoid(z)) = log sigmoid(-z)."""
+    s = s or [1.0] * len(X)
     total = 0.0
-    for x_i, y_i in zip(X, y):
+    for x_i, y_i, s_i in zip(X, y, s):
         z_i = dot(w, x_i) + b
-        total += -(y_i * log_sigmoid(z_i) + (1 - y_i) * log_sigmoid(-z_i))
-    return total / n + l2 / 2 * dot(w, w)
+        total += -s_i * (y_i * log_sigmoid(z_i) + (1 - y_i) * log_sigmoid(-z_i))
+    return total / sum(s) + l2 / 2 * dot(w, w)
 
 
-def gradient(w: Vector, b: float, X: list[Vector], y: list[int], l2: float) -> tuple[Vector, float]:
-    """(d loss / d w, d loss / d b): each image pulls w along x_i by its error p_i - y_i."""
-    n = len(X)
+def pulls(w: Vector, b: float, X: list[Vector], y: list[int], s: Vector, batch: list[int]) -> dict[int, float]:
+    """How hard the gradient pulls along each image of the batch: s_i (p_i - y_i) / S over the batch."""
+    total = sum(s[i] for i in batch)
+    return {i: s[i] * (sigmoid(dot(w, X[i]) + b) - y[i]) / total for i in batch}
+
+
+def gradient(w: Vector, b: float, X: list[Vector], y: list[int], l2: float, s: Vector | None = None):
+    """(d loss / d w, d loss / d b): each image pulls w along x_i by its weighted error."""
+    s = s or [1.0] * len(X)
     grad_w = [l2 * w_j for w_j in w]
     grad_b = 0.0
-    for x_i, y_i in zip(X, y):
-        error = sigmoid(dot(w, x_i) + b) - y_i
-        for j, x_ij in enumerate(x_i):
-            grad_w[j] += error * x_ij / n
-        grad_b += error / n
+    for i, pull in pulls(w, b, X, y, s, list(range(len(X)))).items():
+        for j, x_ij in enumerate(X[i]):
+            grad_w[j] += pull * x_ij
+        grad_b += pull
     return grad_w, grad_b
 
 
@@ -77,43 +90,90 @@ def step(w: Vector, b: float, grad_w: Vector, grad_b: float, learning_rate: floa
     return [w_j - learning_rate * g_j for w_j, g_j in zip(w, grad_w)], b - learning_rate * grad_b
 
 
-def lbfgs_direction(g: Vector, history: list[tuple[Vector, Vector]]) -> Vector:
-    """d = -H g by the two-loop recursion; history holds (s, y) pairs, oldest first."""
-    q, alphas = list(g), []
-    for s, y in reversed(history):
+def batches(n: int, batch_size: int, rng: random.Random) -> list[list[int]]:
+    """One pass over the images: all at once (batch size 0), or shuffled and cut into batches."""
+    if batch_size == 0 or batch_size >= n:
+        return [list(range(n))]
+    order = list(range(n))
+    rng.shuffle(order)
+    return [order[k : k + batch_size] for k in range(0, n, batch_size)]
+
+
+def gradient_descent(X, y, l2: float, learning_rate: float, iterations: int, batch_size=0, seed=0, s=None):
+    """(w, b, alpha) after `iterations` passes of gradient descent from w = 0, b = 0.
+
+    A step on a batch pulls w along each of its images x_i by learning_rate * pull_i, so it moves
+    alpha_i by the same; L2 shrinks w by (1 - learning_rate * l2), so it shrinks every alpha_j too.
+    """
+    s = s or [1.0] * len(X)
+    w, b, alpha = [0.0] * len(X[0]), 0.0, [0.0] * len(X)
+    rng = random.Random(seed)
+    for _ in range(iterations):
+        for batch in batches(len(X), batch_size, rng):
+            pulled = pulls(w, b, X, y, s, batch)
+            grad_w, grad_b = [l2 * w_j for w_j in w], sum(pulled.values())
+            for i, pull in pulled.items():
+                grad_w = [g_j + pull * x_ij for g_j, x_ij in zip(grad_w, X[i])]
+            w, b = step(w, b, grad_w, grad_b, learning_rate)
+            alpha = [a_i * (1 - learning_rate * l2) for a_i in alpha]
+            for i, pull in pulled.items():
+                alpha[i] -= learning_rate * pull
+    return w, b, alpha
+
+
+def lbfgs_direction(g: Vector, history: list[tuple], g_alpha: Vector | None = None):
+    """d = -H g by the two-loop recursion; history holds (s, y, s_alpha, y_alpha), oldest first.
+
+    Whatever the recursion does to q it also does to q's image-space twin, q_alpha: d_alpha is then
+    the same direction written as a sum of training images (None when g_alpha is None)."""
+    q, q_alpha, alphas = list(g), g_alpha and list(g_alpha), []
+    for s, y, _, y_a in reversed(history):
         alpha = dot(s, q) / dot(y, s)
         q = [q_j - alpha * y_j for q_j, y_j in zip(q, y)]
+        q_alpha = q_alpha and [q_j - alpha * y_j for q_j, y_j in zip(q_alpha, y_a)]
         alphas.append(alpha)
     if history:
-        s, y = history[-1]
-        q = [dot(s, y) / dot(y, y) * q_j for q_j in q]
-    for (s, y), alpha in zip(history, reversed(alphas)):
+        s, y, *_ = history[-1]
+        gamma = dot(s, y) / dot(y, y)
+        q = [gamma * q_j for q_j in q]
+        q_alpha = q_alpha and [gamma * q_j for q_j in q_alpha]
+    for (s, y, s_a, _), alpha in zip(history, reversed(alphas)):
         beta = dot(y, q) / dot(y, s)
         q = [q_j + (alpha - beta) * s_j for q_j, s_j in zip(q, s)]
-    return [-q_j for q_j in q]
+        q_alpha = q_alpha and [q_j + (alpha - beta) * s_j for q_j, s_j in zip(q_alpha, s_a)]
+    return [-q_j for q_j in q], q_alpha and [-q_j for q_j in q_alpha]
 
 
-def lbfgs(X: list[Vector], y: list[int], l2: float, iterations: int, memory: int = 10) -> tuple[Vector, float]:
-    """L-BFGS from w = 0, b = 0; the weights and the bias travel as one vector x = (w, b)."""
-    x = [0.0] * (len(X[0]) + 1)
-    history: list[tuple[Vector, Vector]] = []
+def lbfgs(X, y, l2: float, iterations: int, memory: int = 10, s: Vector | None = None):
+    """(w, b, alpha) after L-BFGS from w = 0, b = 0; the weights and the bias travel as one vector x = (w, b).
 
-    def loss_and_gradient(x):
-        grad_w, grad_b = gradient(x[:-1], x[-1], X, y, l2)
-        return loss(x[:-1], x[-1], X, y, l2), grad_w + [grad_b]
+    The gradient d loss / d w = sum_i pull_i x_i + l2 w is, in image space, pull_i + l2 alpha_i: every
+    vector the method combines (gradients, steps, their differences) has that twin, and w = sum_i alpha_i x_i
+    holds at every iterate."""
+    s = s or [1.0] * len(X)
+    x, x_alpha = [0.0] * (len(X[0]) + 1), [0.0] * len(X)
+    history: list[tuple] = []
 
-    f, g = loss_and_gradient(x)
+    def loss_and_gradient(x, x_alpha):
+        w, b = x[:-1], x[-1]
+        grad_w, grad_b = gradient(w, b, X, y, l2, s)
+        pulled = pulls(w, b, X, y, s, list(range(len(X))))
+        return loss(w, b, X, y, l2, s), grad_w + [grad_b], [pulled[i] + l2 * a for i, a in enumerate(x_alpha)]
+
+    f, g, g_alpha = loss_and_gradient(x, x_alpha)
     for _ in range(iterations):
-        d = lbfgs_direction(g, history)
+        d, d_alpha = lbfgs_direction(g, history, g_alpha)
         t = 1.0
         while True:  # backtracking line search (Armijo)
             x_new = [x_j + t * d_j for x_j, d_j in zip(x, d)]
-            f_new, g_new = loss_and_gradient(x_new)
+            x_alpha_new = [a + t * d_a for a, d_a in zip(x_alpha, d_alpha)]
+            f_new, g_new, g_alpha_new = loss_and_gradient(x_new, x_alpha_new)
             if f_new <= f + 1e-4 * t * dot(g, d):
                 break
             t /= 2
-        s_k, y_k = [x_n - x_j for x_n, x_j in zip(x_new, x)], [g_n - g_j for g_n, g_j in zip(g_new, g)]
+        s_k, y_k = [t * d_j for d_j in d], [g_n - g_j for g_n, g_j in zip(g_new, g)]
+        s_alpha, y_alpha = [t * d_a for d_a in d_alpha], [n - o for n, o in zip(g_alpha_new, g_alpha)]
         if dot(y_k, s_k) > 1e-12:
-            history = (history + [(s_k, y_k)])[-memory:]
-        x, f, g = x_new, f_new, g_new
-    return x[:-1], x[-1]
+            history = (history + [(s_k, y_k, s_alpha, y_alpha)])[-memory:]
+        x, x_alpha, f, g, g_alpha = x_new, x_alpha_new, f_new, g_new, g_alpha_new
+    return x[:-1], x[-1], x_alpha

@@ -2,7 +2,7 @@
 import { createPad } from "./pad.js";
 import { copyRegion, lineChart, placeholder, plot, putPixels } from "./charts.js";
 import { fetchBytes } from "./net.js";
-import { startLoading } from "./runtime.mjs";
+import { keepSnapshot, startLoading } from "./runtime.mjs";
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
 const pad = createPad(byTestId("pad"));
@@ -84,6 +84,8 @@ new MutationObserver((records) => {
 addEventListener("error", () => offerRepair("The page could not start: a script failed."));
 setTimeout(() => offerRepair("The page is taking far longer than usual to start."), 60_000);
 pageReady.then(() => (repair.hidden = true));
+// The inflated snapshot this page started from is kept for the next visit, once the page has time.
+pageReady.then(() => setTimeout(keepSnapshot, 1000));
 byTestId("repair-button").addEventListener("click", async () => {
   const scope = new URL("./", location.href).href;
   try {

@@ -1,32 +1,35 @@
 // The interpreter module PyScript loads (pyscript.json "interpreter"): Pyodide, started from the memory
-// snapshot build.py made with this very runtime and Python code, or started normally when that
-// snapshot is missing, damaged or from another build. A bad snapshot costs a normal boot, never an error.
-//
-// Pyodide 314's snapshot options (_loadSnapshot) are private: the page tells which way it booted in
-// <body data-boot>, the tests hold both ways to working, and the bench measures the difference.
+// snapshot build.py made with this very runtime and Python code, or started normally when that snapshot
+// is missing, damaged, from another build, not here yet, or for another Pyodide. A bad snapshot costs a
+// normal boot, never an error. What Pyodide does not promise is used in pyodide-private.mjs only; the
+// page tells which way it booted in <body data-boot>, the tests hold both ways to working, and the bench
+// measures the difference.
 import { loadPyodide as startPyodide, version } from "../vendor/pyodide/pyodide.mjs";
 import { fetchBytes } from "./net.js";
+import { snapshotsWork, startFromSnapshot } from "./pyodide-private.mjs";
 
 export { version };
 
 // build.py writes the snapshot's name, size, CRC-32, SHA-256 and gzip size here. The gzip trailer carries
 // the CRC-32 and size of what it holds, and inflating checks the bytes against it: a truncated or damaged
 // file fails to inflate, and one from another build (a stale cache, a mixed deploy) has another CRC.
-// snapshot-worker.js does the fetching, inflating and checking off the main thread, and keeps the
-// inflated copy, which it checks against the SHA-256 when it reads it back.
+// snapshot-worker.js does the fetching, inflating and checking off the main thread; it reads the inflated
+// copy this page keeps (checked against the SHA-256) instead when there is one.
 const SNAPSHOT = __DIGITLAB_SNAPSHOT__;
 const indexURL = new URL("../vendor/pyodide/", import.meta.url).href;
-// The snapshot spares ~3 s of starting Python on a 2-core machine and costs its download (7-8 MB)
-// where it is not cached yet. When PyScript asks for Python and the rest of the snapshot would take
-// longer than this to arrive at the pace seen so far, start Python normally and leave the snapshot to
-// the service worker, which caches it after the page is ready: the next visit gets it from there.
-// Below the ~3 s it spares, so waiting for it is never much worse than not; at 1.5 s a loaded machine
-// serving itself took localhost for a slow link.
+// One rule for whether Python waits for the snapshot: only when what is left of its download takes less
+// than the ~3 s of starting Python it spares (2.5 s, to be safe). When PyScript asks for Python, the
+// snapshot is used if it is on this device (the inflated copy kept here, or the service worker's cache),
+// or if the rest of it would arrive within 2.5 s at the pace it has been arriving since its first byte;
+// otherwise Python starts at once without it, and the service worker, registered once the page is ready,
+// keeps it for the next visit. On a 10 Mbit/s link that means at once: 7 MB take ~6 s there.
 const WORTH_WAITING_S = 2.5;
+const SNAPSHOT_URL = new URL(`../${SNAPSHOT?.file}`, import.meta.url).href;
+const KEPT = { cache: `digitlab-snapshot:${new URL("./", SNAPSHOT_URL)}`, key: `${SNAPSHOT_URL}?inflated=${SNAPSHOT?.sha256}` };
 let reading = null;
-let stopReading = () => {};
-let askPace = async () => ({ complete: true });
-const download = { arrived: 0, over: false, failed: false }; // as far as the page has heard
+let worker = null;
+let inflated = null; // the memory this page started from, to keep for the next visit
+const download = { arrived: 0, over: false }; // what the worker has said
 
 /** Start everything Python will need that can be fetched before PyScript asks for it: the snapshot
  * (in a worker) and the Python files. main.js calls this as early as it can. */
@@ -41,7 +44,6 @@ function startSnapshot() {
   reading ??= readSnapshot()
     .then((memory) => (performance.mark("digitlab:snapshot-read"), memory))
     .catch((error) => {
-      download.failed = true;
       // The progress bar counted on these bytes: they will not come.
       dispatchEvent(new CustomEvent("digitlab:bytes-dropped", { detail: SNAPSHOT.packed - download.arrived }));
       console.info(`digitlab: starting Python without the snapshot (${error.message})`);
@@ -52,84 +54,64 @@ function startSnapshot() {
 
 function readSnapshot() {
   if (!SNAPSHOT) return Promise.reject(new Error("this build has none"));
+  if (!snapshotsWork(version)) return Promise.reject(new Error(`it was not made for Pyodide ${version}`));
   if (typeof DecompressionStream !== "function") return Promise.reject(new Error("this browser cannot inflate it"));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./snapshot-worker.js", import.meta.url));
-    let answer = null; // the pending question about the pace, if any
+    worker = new Worker(new URL("./snapshot-worker.js", import.meta.url));
+    let answer = null; // the pending question about how far it is, if any
     const finish = (error, memory) => {
       download.over = true;
-      if (error) worker.terminate(); // else it goes on to keep an inflated copy, then closes itself
-      answer?.({ complete: true });
-      download.failed = Boolean(error);
+      worker.terminate();
+      answer?.({});
       if (error) reject(error);
       else resolve(memory);
     };
     stopReading = (why) => finish(new Error(why));
-    // Once it is over the worker may have closed, and a question to it would wait for ever.
-    askPace = () =>
-      download.over
-        ? Promise.resolve({ complete: true })
-        : new Promise((resolve) => ((answer = resolve), worker.postMessage({ ask: true })));
+    askWorker = () => (download.over ? Promise.resolve({}) : new Promise((r) => ((answer = r), worker.postMessage("how far?"))));
     worker.onmessage = ({ data }) => {
       if ("received" in data) {
         download.arrived += data.received;
         dispatchEvent(new CustomEvent("digitlab:bytes", { detail: data.received }));
       } else if ("pace" in data) {
-        answer(data.pace);
+        answer?.(data.pace);
       } else {
         if (data.memory) document.body.dataset.snapshot = data.kept ? "kept" : "downloaded";
+        inflated = data.kept ? null : data.memory;
         finish(data.memory ? null : new Error(data.error), data.memory);
       }
     };
     worker.onerror = (event) => finish(new Error(event.message || "the worker failed"));
-    const url = new URL(`../${SNAPSHOT.file}`, import.meta.url).href;
-    worker.postMessage({ ...SNAPSHOT, url });
+    worker.postMessage({ ...SNAPSHOT, url: SNAPSHOT_URL, kept: KEPT });
   });
 }
+let stopReading = () => {};
+let askWorker = async () => ({});
 
-/** Seconds the rest of the snapshot would take at the pace it arrives: 0 once it is all here or when
- * the service worker serves it from its cache. With no byte yet, it waits for one, as long as the
- * snapshot would be worth waiting for, and counts that wait. When the pace since the start says it is
- * not worth it, a second look, SECOND_LOOK_MS later, judges by the bytes of that span alone: on a
- * busy machine the worker's own slow start made localhost look like a slow link. */
-const SECOND_LOOK_MS = 250;
-
-async function secondsToWait() {
-  if (download.over || navigator.serviceWorker?.controller) return 0;
-  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const rest = (pace, bytesPerMs) => (SNAPSHOT.packed - pace.arrived) / Math.max(bytesPerMs, 1e-9) / 1000;
-  for (let waited = 0; ; waited += 50) {
-    const pace = await askPace();
-    if (pace.complete) return 0;
-    if (pace.arrived) {
-      const soFar = waited / 1000 + rest(pace, pace.arrived / Math.max(pace.ms, 1));
-      if (soFar <= WORTH_WAITING_S) return soFar;
-      await pause(SECOND_LOOK_MS);
-      const now = await askPace();
-      if (now.complete) return 0;
-      const recent = (now.arrived - pace.arrived) / Math.max(now.ms - pace.ms, 1);
-      return (waited + SECOND_LOOK_MS) / 1000 + rest(now, recent);
-    }
-    if (waited >= WORTH_WAITING_S * 1000) return Infinity;
-    await pause(50);
-  }
+/** The rule above. The worker is asked (not its earlier messages counted): a busy page hears of bytes late,
+ * and the pace is timed from the first byte, not from the request (a busy machine's slow worker start). */
+async function worthWaiting() {
+  if (navigator.serviceWorker?.controller) return true;
+  const { local, arrived, ms } = await askWorker();
+  if (download.over || local || arrived >= SNAPSHOT.packed) return true;
+  const rest = arrived ? (SNAPSHOT.packed - arrived) / (arrived / Math.max(ms, 1)) / 1000 : Infinity;
+  return rest <= WORTH_WAITING_S;
 }
 
-/** Pyodide's Emscripten module, made while the snapshot is still being read, then filled from it.
- * Pyodide awaits the snapshot before it makes the module, which would leave loading its WebAssembly
- * until the snapshot is here: it is handed an empty array of the right size at once (`vessel`), and
- * the module is returned only once the snapshot, read and checked, has been copied into it.
- * Pyodide copies the snapshot into the module's memory as instantiated (30 MiB) without growing it
- * first; the snapshot may hold more (the prepared page state, digitlab/boot.py), so grow it first. */
-async function createFilledModule(settings, reading, vessel) {
-  const { default: createPyodideModule } = await import("../vendor/pyodide/pyodide.asm.mjs");
-  const [module, snapshot] = await Promise.all([createPyodideModule(settings), reading]);
-  if (!snapshot) throw new Error("no snapshot");
-  vessel.set(snapshot);
-  const heapStart = new DataView(snapshot.buffer, snapshot.byteOffset, 8).getUint32(4, true); // header: magic, heap offset
-  const heapBytes = snapshot.length - heapStart;
-  if (module.HEAP8.length < heapBytes) module.growMemory(heapBytes);
-  return module;
+/** After the page is ready: keep the inflated snapshot this page started from, for the next visit to read
+ * instead of inflating it again (one per deployment; another build's is deleted). The page keeps it, not
+ * the worker: a worker that closes takes its unfinished writes with it in some browsers (WebKit). */
+export async function keepSnapshot() {
+  const memory = inflated;
+  inflated = null;
+  if (!memory) return;
+  try {
+    const cache = await caches.open(KEPT.cache);
+    for (const old of await cache.keys()) await cache.delete(old);
+    await cache.put(KEPT.key, new Response(memory));
+    document.body.dataset.snapshotKept = "true";
+  } catch {
+    // no Cache Storage here (an insecure origin, storage turned off, full): the next visit inflates it again
+  }
 }
 
 // What Python reads from its file system, written here rather than by PyScript's "files" (which
@@ -195,27 +177,24 @@ function* tarMembers(tar) {
   }
 }
 
-/** What PyScript calls: Pyodide from the snapshot when there is a good one, else started normally,
+/** What PyScript calls: Pyodide from the snapshot when there is a good one here, else started normally,
  * with the Python files written. */
 export async function loadPyodide(options) {
   performance.mark("digitlab:load-python");
   startLoading();
-  const pyodide = (await startFromSnapshot(options)) ?? (await startNormally(options));
+  const pyodide = (await fromSnapshot(options)) ?? (await startNormally(options));
   await writePythonFiles(pyodide);
   performance.mark("digitlab:python-started");
   return pyodide;
 }
 
-async function startFromSnapshot(options) {
-  const wait = await secondsToWait();
-  if (wait > WORTH_WAITING_S) stopReading(`a slow link: ${wait.toFixed(1)} s more to download it`);
+async function fromSnapshot(options) {
+  if (!(await worthWaiting())) stopReading("too slow to download now: kept for the next visit");
   // Pyodide starts downloading its own files as soon as it is called: once it has been handed a
   // snapshot that then fails, they are downloaded twice. Where the answer is known, go straight on.
-  if (download.failed) return null;
+  if (download.over && !(await reading)) return null;
   try {
-    const vessel = new Uint8Array(SNAPSHOT.bytes);
-    const createPyodideModule = (settings) => createFilledModule(settings, reading, vessel);
-    const pyodide = await startPyodide({ ...options, indexURL, _loadSnapshot: vessel, createPyodideModule });
+    const pyodide = await startFromSnapshot(startPyodide, { ...options, indexURL }, SNAPSHOT.bytes, reading);
     document.body.dataset.boot = "snapshot";
     return pyodide;
   } catch (error) {

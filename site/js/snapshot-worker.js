@@ -1,14 +1,14 @@
-// Fetch and inflate the runtime's memory snapshot off the main thread (31 MB of inflating would
-// otherwise stall the page and PyScript's own loading), and keep the inflated copy in Cache Storage:
-// reading it back and checking its SHA-256 costs a fraction of inflating it again on the next visit.
-// runtime.mjs starts it with the snapshot's {url, bytes, crc32, sha256, packed} and gets {received}
-// for each compressed chunk (the page's progress bar), then {memory, kept} or {error}; asked {ask},
-// it answers {pace}: its own count, which a busy page cannot hold back.
-const download = { started: 0, arrived: 0, complete: false };
+// Fetch and inflate the runtime's memory snapshot off the main thread (31 MB of inflating would otherwise
+// stall the page and PyScript's own loading), or read the inflated copy the page kept on an earlier visit
+// and check its SHA-256. runtime.mjs starts it with {url, bytes, crc32, sha256, packed, kept: {cache, key}}
+// and gets {received} for each compressed chunk (the page's progress bar), then {memory, kept} or {error};
+// asked "how far?", it answers {pace: {local, arrived, ms}}: a copy on this device, or the bytes arrived in
+// the ms since the first one (its own count and clock: a busy page hears of them late).
+const state = { local: false, arrived: 0, first: 0 };
 
 self.onmessage = async ({ data }) => {
-  if (data.ask) {
-    postMessage({ pace: { ...download, ms: performance.now() - download.started } });
+  if (data === "how far?") {
+    postMessage({ pace: { local: state.local, arrived: state.arrived, ms: state.first && performance.now() - state.first } });
     return;
   }
   try {
@@ -18,9 +18,7 @@ self.onmessage = async ({ data }) => {
       postMessage({ memory: kept, kept: true }, [kept.buffer]); // handed over, not copied
     } else {
       const memory = await inflate(data.url, data.bytes, data.crc32);
-      const copy = memory.slice(); // the page gets the original at once; the copy is kept for next time
       postMessage({ memory, kept: false }, [memory.buffer]);
-      await keep(data, copy);
     }
   } catch (error) {
     postMessage({ error: error.message });
@@ -28,37 +26,22 @@ self.onmessage = async ({ data }) => {
   close();
 };
 
-// One cache per deployment (the snapshot's folder), one entry in it: this build's inflated snapshot.
-const keptIn = (url) => `digitlab-snapshot:${new URL("./", url)}`;
-const keyOf = ({ url, sha256 }) => `${url}?inflated=${sha256}`;
-
-async function readKept(snapshot) {
+async function readKept({ kept, bytes, sha256 }) {
   try {
-    const cache = await caches.open(keptIn(snapshot.url));
-    const hit = await cache.match(keyOf(snapshot));
+    const cache = await caches.open(kept.cache);
+    const hit = await cache.match(kept.key);
     if (!hit) return null;
-    download.started = performance.now();
+    state.local = true;
     const memory = new Uint8Array(await hit.arrayBuffer());
-    download.complete = true;
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", memory));
     const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-    if (memory.length === snapshot.bytes && hex === snapshot.sha256) return memory;
-    await cache.delete(keyOf(snapshot)); // damaged: download it again, as on a first visit
+    if (memory.length === bytes && hex === sha256) return memory;
+    await cache.delete(kept.key); // damaged: download it again, as on a first visit
   } catch {
     // no Cache Storage here (an insecure origin, storage turned off): download it
   }
-  download.complete = false;
+  state.local = false;
   return null;
-}
-
-async function keep(snapshot, memory) {
-  try {
-    const cache = await caches.open(keptIn(snapshot.url));
-    for (const old of await cache.keys()) await cache.delete(old); // another build's
-    await cache.put(keyOf(snapshot), new Response(memory));
-  } catch {
-    // full or unavailable: the next visit inflates it again
-  }
 }
 
 // A download that stops arriving (the connection open, no byte for this long) is a failed one: the
@@ -67,7 +50,6 @@ const STALL_MS = 5000;
 
 async function inflate(url, bytes, crc32) {
   const name = url.split("/").pop();
-  download.started = performance.now();
   const stop = new AbortController();
   let stalled = false;
   let timer;
@@ -93,16 +75,14 @@ async function inflateFrom(response, name, bytes, crc32, arrived) {
   const counted = new TransformStream({
     transform(chunk, controller) {
       arrived();
-      download.arrived += chunk.byteLength;
+      state.first ||= performance.now();
+      state.arrived += chunk.byteLength;
       postMessage({ received: chunk.byteLength });
       const joined = new Uint8Array(tail.length + Math.min(chunk.length, 8));
       joined.set(tail);
       joined.set(chunk.subarray(-8), tail.length);
       tail = joined.slice(-8);
       controller.enqueue(chunk);
-    },
-    flush() {
-      download.complete = true; // every byte is here; what is left is inflating
     },
   });
   const reader = response.body.pipeThrough(counted).pipeThrough(new DecompressionStream("gzip")).getReader();

@@ -111,6 +111,7 @@ class SampleLabel:
             index, digit = found
             self.label.textContent = f"Test image #{index}: its true label is {digit}. It reaches the model as it is."
             self.label.dataset.label = str(digit)
+            self.label.dataset.index = str(index)
 
 
 class Eyes:

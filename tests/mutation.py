@@ -1,0 +1,169 @@
+"""A mutation check of the math and explanation modules: do the CPython tests notice when the code is wrong?
+
+    .venv/bin/python tests/mutation.py [module ...] [--per-module N] [--jobs J]
+
+Each mutant changes one thing inside one function (an arithmetic or comparison operator, a constant, a
+boolean operator, a unary minus, a returned value) in a copy of pysrc/, and runs the tests that cover
+that module against the copy. A mutant is killed when a test fails (or the run takes 10x as long as the
+clean one: a loop that no longer ends). Survivors are printed with their line, to be read: some are
+equivalent (the change cannot alter any result) and are named as such in the session note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import copy
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = {  # module -> the test files that cover it
+    "reference": ["test_reference.py"],
+    "model": ["test_model.py", "test_reference.py"],
+    "sparse": ["test_model.py", "test_reference.py"],
+    "flip": ["test_flip.py", "test_session.py"],
+    "metrics": ["test_lab.py"],
+    "preprocess": ["test_preprocess.py", "test_session.py"],
+    "novelty": ["test_novelty.py"],
+    "lab": ["test_lab.py", "test_session.py"],
+    "session": ["test_session.py"],
+    "examples": ["test_lab.py"],
+}
+SWAPS = {
+    ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.FloorDiv: ast.Div,
+    ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
+    ast.And: ast.Or, ast.Or: ast.And, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In,
+}  # fmt: skip
+
+
+def sites(tree: ast.Module) -> list[tuple[int, str]]:
+    """Every place a mutant can be made inside a function body: (node index in ast.walk order, kind)."""
+    inside = {
+        id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(f)
+    }
+    found = []
+    for k, node in enumerate(ast.walk(tree)):
+        if id(node) not in inside:
+            continue
+        if isinstance(node, (ast.BinOp, ast.AugAssign)) and type(node.op) in SWAPS:
+            found.append((k, "operator"))
+        elif isinstance(node, ast.Compare) and type(node.ops[0]) in SWAPS:
+            found.append((k, "comparison"))
+        elif isinstance(node, ast.BoolOp):
+            found.append((k, "boolean"))
+        elif isinstance(node, ast.Constant) and type(node.value) in (int, float) and not isinstance(node.value, bool):
+            found.append((k, "constant"))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+            found.append((k, "unary"))
+        elif isinstance(node, ast.Return) and node.value is not None:
+            found.append((k, "return"))
+    return found
+
+
+def mutate(tree: ast.Module, index: int, kind: str) -> tuple[ast.Module, int]:
+    """A copy of `tree` with the node at `index` changed; and its line."""
+    tree = copy.deepcopy(tree)
+    node = list(ast.walk(tree))[index]
+    if kind == "operator":
+        node.op = SWAPS[type(node.op)]()
+    elif kind == "comparison":
+        node.ops[0] = SWAPS[type(node.ops[0])]()
+    elif kind == "boolean":
+        node.op = SWAPS[type(node.op)]()
+    elif kind == "constant":
+        node.value = node.value + 1 if node.value in (0, 1) or isinstance(node.value, int) else node.value * 2
+    elif kind == "unary":
+        node.__class__ = ast.UnaryOp
+        node.op = ast.UAdd() if isinstance(node.op, ast.USub) else node.op
+        if isinstance(node.op, ast.Not):  # not x -> x
+            node.op = ast.UAdd()
+            node.operand = ast.Call(ast.Name("bool", ast.Load()), [node.operand], [])
+    elif kind == "return":
+        node.value = ast.Constant(None)
+    return ast.fix_missing_locations(tree), node.lineno
+
+
+PROJECT = ("pysrc", "tests", "site", "weights", "build.py", "pyproject.toml")  # what the CPython tests read
+
+
+def copy_project(folder: str) -> Path:
+    """The project as the tests see it, in `folder`: its tests then import its pysrc/, and only that one."""
+    copy = Path(folder) / "project"
+    for name in PROJECT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            copy.mkdir(exist_ok=True)
+            shutil.copy2(source, copy / name)
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")  # read only by tests that are not run here
+    return copy
+
+
+def run_tests(project: Path, files: list[str], timeout: float) -> bool:
+    """True when the tests pass (the mutant survives)."""
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not browser", *files]
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    try:
+        done = subprocess.run(command, cwd=project / "tests", env=env, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    return done.returncode == 0
+
+
+def check(module: str, index: int, kind: str, tree: ast.Module, timeout: float) -> tuple[str, int, str, bool]:
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_project(folder)
+        mutant, line = mutate(tree, index, kind)
+        (project / "pysrc" / "digitlab" / f"{module}.py").write_text(ast.unparse(mutant))
+        return module, line, kind, run_tests(project, TESTS[module], timeout)
+
+
+def check_broken(module: str) -> bool:
+    """The harness itself: with the module replaced by one that fails on import, the tests must fail."""
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_project(folder)
+        (project / "pysrc" / "digitlab" / f"{module}.py").write_text("raise ImportError('a broken module')\n")
+        return run_tests(project, TESTS[module], 600)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", default=list(TESTS))
+    parser.add_argument("--per-module", type=int, default=60, help="mutants per module, drawn with a fixed seed")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    results = []
+    for module in args.modules:
+        tree = ast.parse((ROOT / "pysrc" / "digitlab" / f"{module}.py").read_text())
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as folder:
+            assert run_tests(copy_project(folder), TESTS[module], 600), f"the tests of {module} fail unchanged"
+        assert not check_broken(module), f"the tests of {module} pass with the module broken: not the copy tested"
+        timeout = max(10 * (time.perf_counter() - started), 20)
+        chosen = sites(tree)
+        random.Random(module).shuffle(chosen)
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            jobs = [pool.submit(check, module, k, kind, tree, timeout) for k, kind in chosen[: args.per_module]]
+            found = [job.result() for job in jobs]
+        killed = sum(1 for *_, survived in found if not survived)
+        print(f"{module}: {killed}/{len(found)} killed", flush=True)
+        for _, line, kind, survived in sorted(found, key=lambda r: r[1]):
+            if survived:
+                source = (ROOT / "pysrc" / "digitlab" / f"{module}.py").read_text().splitlines()[line - 1].strip()
+                print(f"  survived: {module}.py:{line} {kind}: {source}", flush=True)
+        results.extend(found)
+    killed = sum(1 for *_, survived in results if not survived)
+    print(f"all: {killed}/{len(results)} killed ({killed / max(len(results), 1):.1%})")
+
+
+if __name__ == "__main__":
+    main()
