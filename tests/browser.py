@@ -8,6 +8,7 @@ import math
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from build import make_server
@@ -42,14 +43,32 @@ class Faults(dict):
     ("truncate", fraction)      send that share of the body and close, the length header still saying all
     ("corrupt",)                send the body with bytes in its middle changed
     ("status", code)            answer with that status
-    A fault given as ("once", fault) applies to the next request of that path only."""
+    A fault given as ("once", fault) applies to the next request of that path only. Under the key "*":
+    ("offline",)                every request is dropped unanswered, as with no network
+    ("rate", Link(...))         every answer goes through that link, at its pace, as over a slow network"""
 
     def take(self, path: str):
+        if self.get("*", ("",))[0] == "offline":
+            return ("offline",)
         fault = self.get(path)
         if fault and fault[0] == "once":
             del self[path]
             return fault[1]
         return fault
+
+
+class Link:
+    """A network link of a given bandwidth (bytes per second), shared by every answer sent through it."""
+
+    def __init__(self, rate: float):
+        self.rate, self.free_at, self.lock = rate, 0.0, threading.Lock()
+
+    def wait_for(self, size: int) -> None:
+        """Wait until `size` more bytes have passed through the link."""
+        with self.lock:
+            self.free_at = max(time.monotonic(), self.free_at) + size / self.rate
+            done = self.free_at
+        time.sleep(max(0.0, done - time.monotonic()))
 
 
 def faulty_handler(directory: Path, faults: Faults, released: threading.Event):
@@ -58,7 +77,17 @@ def faulty_handler(directory: Path, faults: Faults, released: threading.Event):
     class FaultyHandler(QuietHandler):
         def do_GET(self) -> None:
             path = self.path.split("?")[0].split("#")[0].lstrip("/")
+            faults.asked[path] = faults.asked.get(path, 0) + 1
+            if path == "__offline__":  # a browser driven from another process can cut its own network
+                faults["*"] = ("offline",)
+                return self.send_error(204)
             fault = faults.take(path)
+            if fault and fault[0] == "offline":
+                self.close_connection = True
+                return None
+            link = faults.get("*", ("",))[0] == "rate" and faults["*"][1]
+            if link and fault is None:
+                fault = ("paced", link)
             if fault is None:
                 return super().do_GET()
             if fault[0] == "hold":
@@ -93,6 +122,7 @@ def serve_with_faults(directory: Path) -> tuple[http.server.ThreadingHTTPServer,
     from build import QuietServer
 
     faults, released = Faults(), threading.Event()
+    faults.asked = {}  # path -> how many times it was asked for
     server = QuietServer(("127.0.0.1", 0), faulty_handler(directory, faults, released))
     server.release = released  # set by the test's teardown, so stalled answers end with the server
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -63,7 +63,11 @@ def sites(tree: ast.Module) -> list[tuple[int, str]]:
             found.append((k, "constant"))
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
             found.append((k, "unary"))
-        elif isinstance(node, ast.Return) and node.value is not None:
+        elif (
+            isinstance(node, ast.Return)
+            and node.value is not None
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
             found.append((k, "return"))
     return found
 

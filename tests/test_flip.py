@@ -76,3 +76,14 @@ def test_the_flip_of_a_real_digit_equals_the_linear_program_at_784_pixels(index)
     flip = smallest_flip(weights.w, weights.b, x)
     assert flip is not None and len(flip.x) == 784
     assert flip.size == pytest.approx(lp_minimum(weights.w, weights.b, x), rel=1e-7, abs=1e-9)
+
+
+def test_a_score_of_exactly_zero_reads_the_larger_digit_so_the_flip_goes_down():
+    flip = smallest_flip([1.0, -1.0], 0.0, [0.5, 0.5])  # z = 0: p = 0.5, read as the larger digit
+    assert flip.z == pytest.approx(-MARGIN) and flip.delta == [pytest.approx(-0.1), 0.0]
+
+
+def test_zero_weights_are_never_used_and_can_leave_no_flip():
+    assert smallest_flip([0.0, 0.5, 0.0], 1.0, [0.0, 1.0, 0.0]) is None  # needs 1.1, the only weight gives 0.5
+    flip = smallest_flip([0.0, 2.0, 1.0], -0.5, [0.0, 0.5, 1.0])  # z = 1.5: the weight of 2 first, then 1
+    assert flip.delta == [0.0, -0.5, pytest.approx(-0.6)] and flip.pixels == 2 and flip.size == pytest.approx(1.1)

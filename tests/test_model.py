@@ -204,3 +204,31 @@ def test_columns_built_in_chunks_equal_columns_built_at_once():
     steps = sum(1 for _ in again.build_columns(chunk=100))
     assert steps == 7 and [c.pixel for c in again.columns] == [c.pixel for c in design.columns]
     assert all(a.values == b.values for a, b in zip(again.columns, design.columns))
+
+
+def test_the_evaluation_counts_exactly_what_numpy_counts():
+    """Loss, accuracy (z >= 0 reads the larger digit, z = 0 included) and residuals of given scores, weighted too."""
+    z, labels, weights = [-2.0, 0.0, 0.5, 3.0, -0.25], [0, 1, 0, 1, 1], [1.0, 2.0, 1.0, 0.5, 4.0]
+    for s in (None, weights):
+        found = evaluate_logits(z, labels, s)
+        s_ = np.ones(5) if s is None else np.array(s)
+        zs, ys = np.array(z), np.array(labels)
+        assert found.loss == pytest.approx(np.sum(s_ * (np.logaddexp(0, zs) - ys * zs)) / s_.sum(), rel=1e-14)
+        assert found.accuracy == pytest.approx(np.sum(s_ * ((zs >= 0) == (ys == 1))) / s_.sum(), rel=1e-14)
+        np.testing.assert_allclose(found.residuals, 1 / (1 + np.exp(-zs)) - ys, rtol=1e-14)
+
+
+def test_progress_says_when_it_is_done_and_how_long_it_took():
+    steps = list(train(random_design(n=20, seed=31), None, TrainConfig(method="gd", iterations=3)))
+    assert [p.done for p in steps] == [False, False, False, True]
+    elapsed = [p.elapsed for p in steps]
+    assert elapsed[0] >= 0 and elapsed == sorted(elapsed) and elapsed[-1] < 60
+
+
+def test_an_image_with_no_ink_scores_its_bias_and_adds_no_column():
+    pixels = bytes(784) + bytes([0] * 783 + [255])
+    design = Design(pixels, [0, 1])
+    assert design.logits([0.5] * 784, -1.25) == [-1.25, -0.75]
+    assert [column.pixel for column in design.columns] == [783]
+    for row in design.rows:
+        assert len(row.values) == len(row.indices)  # each image's own ink only, none of the next one's

@@ -1,7 +1,7 @@
-"""digitlab: logistic regression from scratch that tells a handwritten 0 from a 1.
+"""digitlab: logistic regression from scratch that tells two handwritten digits apart, and explains why.
 
-Pure standard-library Python, so the same code trains under CPython and in the
-browser under Pyodide. Only `app.py` touches the page.
+Pure standard-library Python, so the same code trains under CPython and in the browser under
+Pyodide. Only the page layer (digitlab/page/) touches the page; reference.py is the place to start.
 """
 
 IMAGE_SIDE = 28

@@ -147,7 +147,7 @@ class Lab:
         return predict_proba(self.weights.w, self.weights.b, x)
 
     def sample(self, rng: random.Random) -> tuple[int, int, bytes]:
-        """A random test image: (index, label 0/1, 784 uint8 pixels)."""
+        """A random test image: (index, label: 0 for the pair's smaller digit, 784 uint8 pixels)."""
         i = rng.randrange(self.bundle.test.n)
         return i, self.bundle.test.labels[i], self.bundle.test.image_bytes(i)
 

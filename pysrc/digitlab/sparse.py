@@ -70,7 +70,8 @@ def sparse_row(image: bytes) -> Row:
 
 
 class Design:
-    """n images (uint8, n x 784 bytes) and their 0/1 labels, kept as rows and, on demand, columns.
+    """n images (uint8, n x 784 bytes) and their labels (0: the pair's smaller digit, 1: the larger), kept as rows
+    and, on demand, columns.
 
     `weights` (optional, one per image) make an image count as that many copies of itself.
     """

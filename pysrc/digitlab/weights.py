@@ -254,7 +254,7 @@ def check_scores(w, b: float) -> None:
 
 
 def digits_of(weights: Weights) -> tuple[int, int]:
-    """The pair these weights read; files from before pairs existed are 0 versus 1."""
+    """The pair these weights read; files from before pairs existed (no "digits") read 0 versus 1."""
     return tuple(weights.meta.get("digits", (0, 1)))
 
 

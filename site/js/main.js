@@ -5,11 +5,18 @@ import { fetchBytes } from "./net.js";
 import { keepSnapshot, startLoading } from "./runtime.mjs";
 
 const byTestId = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+// What went wrong in this page, in any browser (tests in engines without a console API read it): uncaught
+// errors, rejected promises nobody handled, Content-Security-Policy violations, Python tracebacks.
+const problems = [];
+addEventListener("error", (event) => problems.push(`error: ${event.message}`));
+addEventListener("unhandledrejection", (event) => problems.push(`unhandled rejection: ${event.reason}`));
+addEventListener("securitypolicyviolation", (event) => problems.push(`CSP: ${event.violatedDirective} ${event.blockedURI}`));
 const pad = createPad(byTestId("pad"));
 // Clear and Undo are the pad's own business: Python hears only the stroke-end event they cause.
 byTestId("clear").addEventListener("click", () => pad.clear());
 byTestId("undo").addEventListener("click", () => pad.undo());
-window.digitlab = { pad, lineChart, plot, putPixels, copyRegion, placeholder, fetchBytes };
+window.digitlab = { pad, lineChart, plot, putPixels, copyRegion, placeholder, fetchBytes, problems };
 for (const id of ["loss-chart", "accuracy-chart"]) {
   placeholder(byTestId(id), "Press “Train in browser” to watch it learn");
 }
@@ -78,8 +85,9 @@ const offerRepair = (why) => {
   repair.hidden = false;
 };
 new MutationObserver((records) => {
-  const failed = records.some((r) => [...r.addedNodes].some((node) => node.classList?.contains("py-error")));
-  if (failed) offerRepair("The page could not start: Python stopped with an error.");
+  const errors = records.flatMap((r) => [...r.addedNodes].filter((node) => node.classList?.contains("py-error")));
+  problems.push(...errors.map((node) => `Python: ${node.textContent.trim().split("\n").pop()}`));
+  if (errors.length) offerRepair("The page could not start: Python stopped with an error.");
 }).observe(document.body, { childList: true });
 addEventListener("error", () => offerRepair("The page could not start: a script failed."));
 setTimeout(() => offerRepair("The page is taking far longer than usual to start."), 60_000);

@@ -87,14 +87,14 @@ function readSnapshot() {
 let stopReading = () => {};
 let askWorker = async () => ({});
 
-/** The rule above. The worker is asked (not its earlier messages counted): a busy page hears of bytes late,
+/** The rule above: "here" (on this device), "downloading" (worth waiting for) or null. The worker is asked (not its earlier messages counted): a busy page hears of bytes late,
  * and the pace is timed from the first byte, not from the request (a busy machine's slow worker start). */
 async function worthWaiting() {
-  if (navigator.serviceWorker?.controller) return true;
+  if (navigator.serviceWorker?.controller) return "here";
   const { local, arrived, ms } = await askWorker();
-  if (download.over || local || arrived >= SNAPSHOT.packed) return true;
+  if (download.over || local) return "here";
   const rest = arrived ? (SNAPSHOT.packed - arrived) / (arrived / Math.max(ms, 1)) / 1000 : Infinity;
-  return rest <= WORTH_WAITING_S;
+  return rest <= WORTH_WAITING_S ? "downloading" : null;
 }
 
 /** After the page is ready: keep the inflated snapshot this page started from, for the next visit to read
@@ -189,10 +189,13 @@ export async function loadPyodide(options) {
 }
 
 async function fromSnapshot(options) {
-  if (!(await worthWaiting())) stopReading("too slow to download now: kept for the next visit");
-  // Pyodide starts downloading its own files as soon as it is called: once it has been handed a
-  // snapshot that then fails, they are downloaded twice. Where the answer is known, go straight on.
-  if (download.over && !(await reading)) return null;
+  const here = await worthWaiting();
+  if (!here) stopReading("too slow to download now: kept for the next visit");
+  // Pyodide downloads its own files as soon as it is called: once it has been handed a snapshot that then
+  // fails, they are downloaded twice (Firefox and WebKit fetch them again). So a downloaded snapshot is
+  // handed over only once it has inflated and checked out; one on this device, checked already, at once
+  // (Pyodide makes its module meanwhile).
+  if ((download.over || here === "downloading") && !(await reading)) return null;
   try {
     const pyodide = await startFromSnapshot(startPyodide, { ...options, indexURL }, SNAPSHOT.bytes, reading);
     document.body.dataset.boot = "snapshot";
