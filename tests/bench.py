@@ -387,7 +387,7 @@ def bench_prediction(browser, base: str, strokes: int) -> dict:
 
 def bench_size(browser, base: str) -> dict:
     context, page = open_app(browser, base)
-    page.wait_for_function("document.querySelector('[data-testid=source]').textContent.includes('def train')")
+    page.wait_for_function("document.querySelector('[data-testid=source]').textContent.includes('class SoftmaxLoss')")
     entries = page.evaluate("performance.getEntriesByType('resource').map(e => [e.name, e.encodedBodySize])")
     entries.append([base + "app/index.html", (DIST / "index.html").stat().st_size])
     context.close()

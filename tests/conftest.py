@@ -128,6 +128,11 @@ def app(shared_page):
     if page.evaluate("document.body.dataset.training") == "true":
         page.click('[data-testid="cancel"]')
         page.wait_for_selector('body[data-training="false"]')
+    if page.get_attribute("body", "data-model") == "ten":
+        page.select_option('[data-testid="mode"]', "pair")
+        page.wait_for_selector('body[data-model="pair"][data-ready="true"]')
+    if page.locator('[data-testid="lesson-close"]').is_visible():
+        page.click('[data-testid="lesson-close"]')
     if page.get_attribute("body", "data-pair") != "0-1":
         page.select_option('[data-testid="digit-a"]', "0")
         page.select_option('[data-testid="digit-b"]', "1")

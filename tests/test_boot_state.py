@@ -11,11 +11,11 @@ WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 
 
 def shipped_files(name: str) -> bytes:
-    # build.py puts weights/mnist01.json at weights.json and weights/novelty.json beside it
+    # build.py puts weights/mnist01.json at weights.json and weights/ten.json beside it
     if name == boot.WEIGHTS_FILE:
         return (WEIGHTS / "mnist01.json").read_bytes()
-    if name == boot.NOVELTY_FILE:
-        return (WEIGHTS / "novelty.json").read_bytes()
+    if name == boot.TEN_FILE:
+        return (WEIGHTS / "ten.json").read_bytes()
     return (SITE / name).read_bytes()
 
 
@@ -61,7 +61,7 @@ def test_the_prepared_state_is_what_building_gives():
     built, was_prepared = boot.start_state(shipped_files)
     assert not was_prepared
     assert prepared.shipped.w == built.shipped.w and prepared.shipped.b == built.shipped.b
-    assert prepared.radii == built.radii
+    assert prepared.ten.W == built.ten.W and prepared.lab.ten is prepared.ten
     assert prepared.lab.test_report().accuracy == built.lab.test_report().accuracy
     assert prepared.lab.bundle.test.pixels == built.lab.bundle.test.pixels
 

@@ -294,3 +294,16 @@ def test_weights_whose_scores_would_overflow_are_refused_naming_how_far_they_rea
     with pytest.raises(WeightsError, match=r"\|w·x \+ b\| = 7.84e\+09"):
         weights_from_json(json.dumps({"w": [1e7] * 784, "b": 0}))
     assert weights_from_json(json.dumps({"w": [1e-310] * 784, "b": 1e-310})).b == 1e-310
+
+
+def test_thresholds_bins_and_defaults_on_a_case_worked_by_hand():
+    from digitlab.metrics import accuracy, misclassified, rates, reliability
+
+    p1, labels = [0.5, 0.05, 0.15, 0.95, 1.0, 0.55], [1, 0, 1, 1, 0, 0]
+    # p = 0.5 at threshold 0.5 is called the larger digit (p >= threshold).
+    assert accuracy(p1, labels) == 3 / 6 and misclassified(p1, labels) == [2, 4, 5]
+    assert rates(p1, labels) == rates(p1, labels, 0.5) and rates(p1, labels).precision == 2 / 4
+    # Ten bins of width 0.1; p = 1.0 falls in the last. Each: (mean p, share of the larger digit, count).
+    assert reliability(p1, labels) == [
+        (0.05, 0.0, 1), (0.15, 1.0, 1), (0.525, 0.5, 2), (0.975, 0.5, 2)
+    ]  # fmt: skip

@@ -158,12 +158,16 @@ def test_design_rejects_mismatched_sizes():
         Design(bytes(100), [0])
 
 
-def test_heartbeats_change_nothing_but_are_yielded_during_long_epochs():
-    design = random_design(n=60, seed=16)
-    config = TrainConfig(method="gd", learning_rate=0.3, iterations=3, batch_size=1, seed=2)
+@pytest.mark.parametrize(
+    "config",
+    [TrainConfig(method="gd", learning_rate=0.3, iterations=3, batch_size=1, seed=2), TrainConfig(iterations=3)],
+    ids=["mini-batch", "lbfgs"],
+)
+def test_heartbeats_change_nothing_but_are_yielded_inside_long_iterations(config):
+    design = random_design(n=600, seed=16)  # more than one chunk of images: the passes over them breathe too
     with_beats = list(train(design, None, config, heartbeat=0.0))
     progress = [p for p in with_beats if p is not None]
-    assert len(with_beats) > len(progress) == 4
+    assert len(with_beats) > 2 * len(progress) and len(progress) == 4
     assert progress[-1].w == fit(design, None, config).w
 
 

@@ -184,11 +184,11 @@ def test_small_batches_keep_the_page_responsive_and_cancel_mid_epoch(app):
 
 
 def test_the_code_panel_shows_the_reference_first_then_the_fast_code(app):
-    app.wait_for_function("document.querySelector('[data-testid=source]').textContent.includes('def train')")
+    app.wait_for_function("document.querySelector('[data-testid=source]').textContent.includes('class SoftmaxLoss')")
     source = app.locator('[data-testid="source"]').inner_text()
     assert source.index("digitlab/reference.py") < source.index("def gradient(w: Vector, b: float, X")
     assert source.index("def gradient(w: Vector, b: float, X") < source.index("class LogisticLoss")
-    for name in ("def step(", "def gradient_step", "def train("):
+    for name in ("def step(", "def gradient_step", "def run(", "class SoftmaxLoss"):
         assert name in source
     # The textbook module whole, as it is in the files that ship (the snapshot holds the text read when
     # it was made, from those very files).

@@ -1,5 +1,5 @@
-"""The state the page starts in (0 versus 1: its data, shipped weights and novelty radii), built from
-the files that come with the page.
+"""The state the page starts in (0 versus 1: its data and shipped weights; the ten-digit model, which says
+whether a drawing is either digit of a pair at all), built from the files that come with the page.
 
 Building it costs ~150 ms in the browser, mostly checking and parsing weights.json. The runtime's
 memory snapshot (snapshot.py) holds one already built from the same files; the page uses it only
@@ -16,20 +16,20 @@ from dataclasses import dataclass
 
 from .data import Digit, decode_digit, digit_file, pair_bundle
 from .lab import Lab
-from .weights import Weights, weights_from_json
+from .weights import TenWeights, Weights, ten_weights_from_dict, weights_from_json
 
 BOOT_PAIR = (0, 1)
 WEIGHTS_FILE = "weights.json"
-NOVELTY_FILE = "weights/novelty.json"
-FILES = (*(f"data/{digit_file(d)}" for d in BOOT_PAIR), WEIGHTS_FILE, NOVELTY_FILE)
+TEN_FILE = "weights/ten.json"
+FILES = (*(f"data/{digit_file(d)}" for d in BOOT_PAIR), WEIGHTS_FILE, TEN_FILE)
 
 
 @dataclass
 class Start:
     digits: dict[int, Digit]
     shipped: Weights
-    radii: dict[str, float]
-    lab: Lab  # ready to use: test design, prototypes and shipped test probabilities computed
+    ten: TenWeights  # shipped
+    lab: Lab  # ready to use: test design and shipped test probabilities computed
 
 
 _built: dict[str, Start] = {}  # by digest of the files' bytes; filled by prepare() in the snapshot
@@ -50,11 +50,10 @@ def digest(contents: dict[str, bytes]) -> str:
 def build(contents: dict[str, bytes]) -> Start:
     digits = {d: decode_digit(contents[f"data/{digit_file(d)}"]) for d in BOOT_PAIR}
     shipped = weights_from_json(contents[WEIGHTS_FILE])
-    radii = json.loads(contents[NOVELTY_FILE])["radius"]
-    lab = Lab(pair_bundle(*(digits[d] for d in BOOT_PAIR)), shipped, radii["0-1"])
-    lab.prototypes  # noqa: B018 - built now, not on the first stroke
+    ten = ten_weights_from_dict(json.loads(contents[TEN_FILE]))
+    lab = Lab(pair_bundle(*(digits[d] for d in BOOT_PAIR)), shipped, ten)
     lab.test_quality()
-    return Start(digits, shipped, radii, lab)
+    return Start(digits, shipped, ten, lab)
 
 
 def prepare(read: Callable[[str], bytes] = read_file) -> str:

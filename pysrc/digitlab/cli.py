@@ -2,6 +2,7 @@
 
     PYTHONPATH=pysrc python3 -m digitlab train [--pair 0-1] [--method lbfgs --iterations 30 ...] [--out FILE]
     PYTHONPATH=pysrc python3 -m digitlab train-pairs [--out weights/pairs.json]
+    PYTHONPATH=pysrc python3 -m digitlab train-ten [--every 1 --iterations 30 --l2 0.00125] [--out weights/ten.json]
     PYTHONPATH=pysrc python3 -m digitlab evaluate [--weights FILE]
     PYTHONPATH=pysrc python3 -m digitlab predict IMAGE [IMAGE ...]
 
@@ -11,22 +12,23 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from . import softmax
 from .config import HYPERPARAMETERS, ConfigError, TrainConfig
-from .data import PAIRS, BundleError, pair_name, read_pair
+from .data import PAIRS, BundleError, pair_name, read_pair, read_ten
 from .metrics import accuracy, probabilities
 from .model import TrainingDiverged, predict_proba, train
 from .preprocess import NotADigit, guess_ink_is_dark, preprocess_gray
 from .sparse import Design
-from .weights import Weights, WeightsError, digits_of, from_training, load_weights, pairs_to_json
+from .weights import Weights, WeightsError, digits_of, from_training, load_weights, pairs_to_json, ten_from_training
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = PROJECT / "site" / "data"
 DEFAULT_WEIGHTS = PROJECT / "weights" / "mnist01.json"
 DEFAULT_PAIRS = PROJECT / "weights" / "pairs.json"
+DEFAULT_TEN = PROJECT / "weights" / "ten.json"
 
 
 class CliError(Exception):
@@ -95,6 +97,28 @@ def cmd_train_pairs(args) -> None:
     print(f"wrote {args.out}")
 
 
+def cmd_train_ten(args) -> None:
+    """The ten-digit softmax model on the train split (every `every`-th image of each digit), written packed."""
+    config = config_from(args)
+    try:
+        bundle, sha256 = read_ten(args.data, args.every)
+    except (OSError, BundleError) as exc:
+        raise CliError(f"cannot read the ten digits' data in {args.data}: {exc}") from None
+    train_set = Design(bundle.train.pixels, bundle.train.labels)
+    test_set = Design(bundle.test.pixels, bundle.test.labels)
+    last = None
+    try:
+        for last in softmax.train(train_set, test_set, config):
+            if not args.quiet:
+                print(f"iteration {last.iteration}: loss {last.loss:.4f}, test accuracy {last.test_accuracy:.4f}")
+    except (TrainingDiverged, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    weights = ten_from_training(last, config, "cpython", sha256, training_images=train_set.n)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(weights.to_json(packed=True) + "\n")
+    print(f"wrote {args.out}: test accuracy {last.test_accuracy:.4f} on {test_set.n} images")
+
+
 def read_weights(path: Path) -> Weights:
     try:
         return load_weights(path)
@@ -102,15 +126,6 @@ def read_weights(path: Path) -> Weights:
         raise CliError(f"cannot read weights {path}: {exc.strerror or exc}") from None
     except WeightsError as exc:
         raise CliError(f"bad weights {path}: {exc}") from None
-
-
-def cmd_novelty(args) -> None:
-    """The 45 novelty radii (see novelty.py), written as JSON."""
-    from .novelty import radii
-
-    record = radii(lambda a, b: load_bundle(args.data, (a, b)))
-    args.out.write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {args.out}")
 
 
 def load_bundle(folder: Path, pair: tuple[int, int]):
@@ -179,17 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     every = sub.add_parser("train-pairs", help="train all 45 pairs, write them to one compact file")
     every.add_argument("--out", type=Path, default=DEFAULT_PAIRS)
     every.set_defaults(func=cmd_train_pairs)
-    for command in (t, every):
+    ten = sub.add_parser("train-ten", help="train the ten-digit (softmax) model, write it packed")
+    ten.add_argument("--out", type=Path, default=DEFAULT_TEN)
+    ten.add_argument("--every", type=int, default=1, help="train on every n-th image of each digit (1: all)")
+    ten.add_argument("--quiet", action="store_true")
+    ten.set_defaults(func=cmd_train_ten)
+    for command in (t, every, ten):
         for h in HYPERPARAMETERS:
             choices = [value for value, _ in h.choices] or None
             command.add_argument(
                 h.flag, type=h.kind, default=h.default, choices=choices, help=f"{h.help} ({h.default})"
             )
         command.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the digit files")
-    n = sub.add_parser("novelty", help="how far genuine digits lie from each pair's training images")
-    n.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    n.add_argument("--out", type=Path, default=PROJECT / "weights" / "novelty.json")
-    n.set_defaults(func=cmd_novelty)
     e = sub.add_parser("evaluate", help="accuracy of a weights file on the bundled splits")
     e.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS)
     e.add_argument("--data", type=Path, default=DEFAULT_DATA)

@@ -149,3 +149,9 @@ def parse_config(form: Mapping[str, str]) -> TrainConfig:
     if problems:
         raise ConfigError(problems)
     return TrainConfig(**values)
+
+
+# The ten digits' form in the page: L-BFGS on the 2,000 images the page trains on, 20 iterations, and an L2 of
+# 1/(C n) with C = 0.1 (scikit-learn's convention). Measured: test accuracy 0.898 (25 iterations: 0.900, run to
+# convergence ~0.904), ~23 s in the browser on two cores (25 iterations took 28.5 s). Other fields: their defaults.
+TEN_DEFAULTS = {"method": "lbfgs", "iterations": 20, "l2": 0.005, "batch_size": 0}

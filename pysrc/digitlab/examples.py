@@ -1,9 +1,9 @@
 """The learner's own digits: a drawing kept as MNIST uint8 with the label they gave it.
 
-Stored as JSON records `{"label": 0 or 1, "pixels": base64 of 784 bytes}`, in the browser
-(one list per pair) and inside weights trained with them ("taught_rows"). Records are read
-one by one: a damaged or mistyped one is skipped (or repaired, for a label 1.0), never the
-whole list with it.
+Stored as JSON records `{"label": class, "pixels": base64 of 784 bytes}`, in the browser (one list
+per pair, one for the ten digits) and inside weights trained with them ("taught_rows"). A pair's
+classes are 0 (its smaller digit) and 1; the ten digits' are the digits. Records are read one by
+one: a damaged or mistyped one is skipped (or repaired, for a label 1.0), never the whole list with it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ MAX_EXAMPLES = 200
 
 @dataclass(frozen=True)
 class Example:
-    """A drawing as MNIST uint8 (ink = 255) and its label: 0 for the pair's smaller digit, 1 for the larger."""
+    """A drawing as MNIST uint8 (ink = 255) and its label: for a pair 0 (its smaller digit) or 1; else the digit."""
 
     pixels: bytes
     label: int
@@ -39,13 +39,13 @@ def to_json(examples: Iterable[Example]) -> str:
     return json.dumps(to_records(examples))
 
 
-def from_record(record) -> Example:
+def from_record(record, classes: int = 2) -> Example:
     """One record, or ValueError saying what is wrong with it. A label written 1.0 is read as 1."""
     if not isinstance(record, dict):
         raise ValueError("not a record")
     label = record.get("label")
-    if isinstance(label, bool) or not isinstance(label, (int, float)) or label not in (0, 1):
-        raise ValueError("its label is not 0 or 1")
+    if isinstance(label, bool) or not isinstance(label, (int, float)) or label not in range(classes):
+        raise ValueError(f"its label is not {' or '.join(map(str, range(classes))) if classes == 2 else '0-9'}")
     if not isinstance(record.get("pixels"), str):
         raise ValueError("it has no pixels")
     try:
@@ -57,7 +57,7 @@ def from_record(record) -> Example:
     return Example(pixels, int(label))
 
 
-def from_records(records) -> tuple[list[Example], list[str]]:
+def from_records(records, classes: int = 2) -> tuple[list[Example], list[str]]:
     """The readable examples (each once, at most MAX_EXAMPLES) and a note per record skipped.
     Raises ValueError only when `records` is not a list at all."""
     if not isinstance(records, list):
@@ -65,7 +65,7 @@ def from_records(records) -> tuple[list[Example], list[str]]:
     examples, problems = [], []
     for k, record in enumerate(records):
         try:
-            examples.append(from_record(record))
+            examples.append(from_record(record, classes))
         except ValueError as exc:
             problems.append(f"digit {k + 1}: {exc}")
     return merge([], examples), problems

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import math
 import random
 import re
 from collections.abc import Iterator, Sequence
@@ -16,10 +15,11 @@ from dataclasses import dataclass, replace
 from .config import TrainConfig
 from .data import Bundle
 from .examples import MAX_EXAMPLES, Example, example_from_image, from_records, to_records
+from .honesty import Honesty, judge
 from .metrics import Rates, accuracy, auc, brier, confusion, misclassified, probabilities, rates, reliability, roc_curve
 from .model import Progress, predict_proba, sigmoid, train
-from .novelty import Honesty, Prototypes, judge
 from .preprocess import Stages, preprocess_rgba
+from .softmax import scores, softmax
 from .sparse import Design, sparse_row, sumprod
 from .weights import Weights, from_training
 from .words import either
@@ -40,7 +40,7 @@ class Reading:
     z: float
     p1: float  # the probability of the pair's larger digit
     digits: tuple[int, int] = (0, 1)
-    honesty: Honesty | None = None  # set when the pair's novelty radius is known
+    honesty: Honesty | None = None  # set when the ten-digit model is known (honesty.py)
 
     @property
     def digit(self) -> int:
@@ -100,10 +100,9 @@ class Plan:
 class Lab:
     """Data, the weights in use, the shipped weights and the user's own digits."""
 
-    def __init__(self, bundle: Bundle, shipped: Weights, radius: float = math.inf, train_set: Design | None = None):
+    def __init__(self, bundle: Bundle, shipped: Weights, ten=None, train_set: Design | None = None):
         self.bundle = bundle
-        self.radius = radius  # novelty.py: genuine digits of the pair lie within this distance
-        self._prototypes: Prototypes | None = None
+        self.ten = ten  # the ten-digit weights in use (weights.TenWeights): is the drawing one of the pair at all?
         self.digits = bundle.digits
         self.words = either(self.digits)
         self.shipped = shipped
@@ -134,14 +133,10 @@ class Lab:
     def explain(self, stages: Stages) -> Reading:
         """The verdict on stages.image, with its honesty (sure, unsure, or not one of the pair)."""
         reading = explain(self.weights, stages.image, stages, self.digits)
-        distance = self.prototypes.nearest_within(stages.image, self.radius, int(reading.p1 >= 0.5))
-        return replace(reading, honesty=judge(reading.p1, distance, self.radius))
-
-    @property
-    def prototypes(self) -> Prototypes:
-        if self._prototypes is None:
-            self._prototypes = Prototypes(self.bundle)
-        return self._prototypes
+        if self.ten is None:
+            return reading
+        ten = softmax(scores(self.ten.W, self.ten.b, stages.image))
+        return replace(reading, honesty=judge(max(reading.p1, 1 - reading.p1), ten, self.digits))
 
     def p1(self, x: Sequence[float]) -> float:
         return predict_proba(self.weights.w, self.weights.b, x)
@@ -259,12 +254,12 @@ class Lab:
                 return False
         return True
 
-    def teaching_run(self, plan: Plan) -> Iterator[Progress]:
+    def teaching_run(self, plan: Plan, heartbeat: float | None = None) -> Iterator[Progress]:
         """Gradient descent from the weights in use on train + the learner's digits, until every one of
         theirs is read right with a margin (the plan starts from the weights in use)."""
-        for progress in train(plan.design, self.test_set, TEACH_CONFIG, **plan.start):
+        for progress in train(plan.design, self.test_set, TEACH_CONFIG, heartbeat=heartbeat, **plan.start):
             yield progress
-            if self.examples_right(progress.w, progress.b, TEACH_MARGIN):
+            if progress is not None and self.examples_right(progress.w, progress.b, TEACH_MARGIN):
                 return
 
 

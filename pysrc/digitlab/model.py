@@ -79,6 +79,30 @@ def evaluate_logits(z: Sequence[float], labels: Sequence[int], weights: Sequence
 # ---- 3. its gradient (reference.pulls, reference.gradient)
 
 
+class Breather:
+    """Where a long computation lets the page paint and take input: `breathe()` yields None whenever
+    `seconds` have passed since it last did (never, with seconds None: the command line)."""
+
+    CHUNK = 256  # images between two looks at the clock
+
+    def __init__(self, seconds: float | None = None):
+        self.seconds, self.last = seconds, time.perf_counter()
+
+    def breathe(self):
+        if self.seconds is not None and time.perf_counter() - self.last >= self.seconds:
+            self.last = time.perf_counter()
+            yield None
+
+
+def complete(computation):
+    """Run a breathing computation (a generator) to its end without pauses; its result."""
+    while True:
+        try:
+            next(computation)
+        except StopIteration as done:
+            return done.value
+
+
 class LogisticLoss:
     """The loss of the module docstring on one Design, and its gradient:
 
@@ -86,15 +110,30 @@ class LogisticLoss:
 
     X^T pull is computed one pixel column at a time (Design.columns); a mini-batch takes the same
     sums over its images only. Weighted images (Design.weights, s_i) count as that many copies.
+    A point is a Twin of (w, b); `measure` and `gradient` breathe (yield None) on long designs.
     """
 
-    def __init__(self, design: Design, l2: float = 0.0):
+    def __init__(self, design: Design, l2: float = 0.0, breather: Breather | None = None):
         self.design = design
         self.l2 = l2
+        self.breather = breather or Breather()
 
     def value(self, w: Sequence[float], b: float) -> float:
         data_loss = evaluate_logits(self.design.logits(w, b), self.design.labels, self.design.weights).loss
         return data_loss + 0.5 * self.l2 * sumprod(w, w)
+
+    def measure(self, at: Twin):
+        """The scores at `at` and their Evaluation (loss, accuracy, residuals), a chunk of images at a time."""
+        w, b, rows, z = at.x[:-1], at.x[-1], self.design.rows, []
+        for start in range(0, len(rows), Breather.CHUNK):
+            z += [b + sumprod(row.gather(w), row.values) for row in rows[start : start + Breather.CHUNK]]
+            yield from self.breather.breathe()
+        return evaluate_logits(z, self.design.labels, self.design.weights)
+
+    def penalised(self, fit: Evaluation, at: Twin) -> float:
+        """The loss with its L2 term, at `at` measured as `fit` (the bias is not penalised)."""
+        w = at.x[:-1]
+        return fit.loss + 0.5 * self.l2 * sumprod(w, w)
 
     def pulls(self, residuals: Sequence[float]) -> Vector:
         """reference.pulls over every image: s_i (p_i - y_i) / S, from the residuals p_i - y_i."""
@@ -105,12 +144,14 @@ class LogisticLoss:
         total = sum(weights)
         return [s * r / total for r, s in zip(residuals, weights)]
 
-    def gradient(self, at: Twin, residuals: Sequence[float]) -> Twin:
+    def gradient(self, at: Twin, fit: Evaluation):
         """The full-batch gradient at `at`, and its image-space twin pull_i + l2 alpha_i when `at` has alpha."""
-        pull, l2, w = self.pulls(residuals), self.l2, at.w
+        pull, l2, w = self.pulls(fit.residuals), self.l2, at.x[:-1]
         grad_w = [0.0] * IMAGE_PIXELS
-        for column in self.design.columns:
+        for k, column in enumerate(self.design.columns):
             grad_w[column.pixel] = sumprod(column.gather(pull), column.values)
+            if k % 64 == 63:
+                yield from self.breather.breathe()
         if l2:
             grad_w = [g + l2 * wj for g, wj in zip(grad_w, w)]
         alpha = None if at.alpha is None else [p + l2 * a for p, a in zip(pull, at.alpha)]
@@ -124,11 +165,8 @@ class LogisticLoss:
         pulls = []
         for i in batch:
             row = rows[i]
-            pull = (
-                (1.0 if weights is None else weights[i])
-                * (sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i])
-                / total
-            )
+            error = sigmoid(b + sumprod(row.gather(w), row.values)) - labels[i]
+            pull = (1.0 if weights is None else weights[i]) * error / total
             pulls.append(pull)
             grad_b += pull
             for k, v in zip(row.indices, row.values):
@@ -147,22 +185,15 @@ def gradient_step(w: Vector, b: float, grad_w: Sequence[float], grad_b: float, l
 
 
 class Twin:
-    """A point or direction (weights, then the bias) and, when tracked, its twin in image space: the alpha
-    with w = sum_i alpha_i x_i. Sums and multiples are taken in both spaces; dot products in weight space
-    only. The optimisers below are written on Twins, so w = X^T alpha holds without a line about it."""
+    """A point or direction (all the weights, then the biases, as one vector) and, when tracked, its twin in
+    image space: the alpha with w = sum_i alpha_i x_i. Sums and multiples are taken in both spaces; dot
+    products in weight space only. The optimisers below are written on Twins, so w = X^T alpha holds
+    without a line about it."""
 
     __slots__ = ("x", "alpha")
 
     def __init__(self, x: Vector, alpha: Vector | None = None):
         self.x, self.alpha = x, alpha
-
-    @property
-    def w(self) -> Vector:
-        return self.x[:-1]
-
-    @property
-    def b(self) -> float:
-        return self.x[-1]
 
     def dot(self, other: Twin) -> float:
         return sumprod(self.x, other.x)
@@ -182,13 +213,14 @@ class Twin:
 class QuasiNewton:
     """L-BFGS: step along -H g, where H, built from the last `memory` steps s and gradient changes y,
     approximates the inverse of the loss's curvature (its Hessian); then a backtracking line search
-    halves the step until the loss drops enough (Armijo).
+    halves the step until the loss drops enough (Armijo). For any objective with measure, penalised and
+    gradient (LogisticLoss here, softmax.SoftmaxLoss for ten digits).
     """
 
     ARMIJO = 1e-4  # the loss must fall by at least this fraction of what the slope promises
     HALVINGS = 30  # a step 2^-30 the size that still does not lower the loss: converged
 
-    def __init__(self, objective: LogisticLoss, memory: int = 10):
+    def __init__(self, objective, memory: int = 10):
         self.objective = objective
         self.memory = memory
         self.history: list[tuple[Twin, Twin, float]] = []  # (s, y, 1 / y.s), oldest first
@@ -209,31 +241,28 @@ class QuasiNewton:
             q = q.plus(a - beta, s)
         return q.times(-1.0)
 
-    def step(self, point: Twin, fit: Evaluation) -> tuple[Twin, Evaluation] | None:
-        """The next point and its evaluation, or None once no step lowers the loss (converged)."""
-        objective, design = self.objective, self.objective.design
-        g = self.g or objective.gradient(point, fit.residuals)
+    def step(self, point: Twin, fit):
+        """(the next point, its evaluation), or None once no step lowers the loss (converged); breathes."""
+        objective = self.objective
+        g = self.g or (yield from objective.gradient(point, fit))
         d = self.direction(g)
         slope = g.dot(d)
         if slope >= 0:  # not downhill (round-off in the memory): forget it, go straight down
             self.history, d, slope = [], g.times(-1.0), -g.dot(g)
-        start, t = self.value(fit, point.w), 1.0
+        start, t = objective.penalised(fit, point), 1.0
         for _ in range(self.HALVINGS):  # backtracking line search (Armijo)
             new = point.plus(t, d)
-            new_fit = evaluate_logits(design.logits(new.w, new.b), design.labels, design.weights)
-            if self.value(new_fit, new.w) <= start + self.ARMIJO * t * slope:
+            new_fit = yield from objective.measure(new)
+            if objective.penalised(new_fit, new) <= start + self.ARMIJO * t * slope:
                 break
             t /= 2
         else:
             return None
-        self.g = objective.gradient(new, new_fit.residuals)
+        self.g = yield from objective.gradient(new, new_fit)
         s, y = d.times(t), self.g.plus(-1.0, g)
         if (ys := y.dot(s)) > 1e-12:  # keep only pairs that say the loss curves upward
             self.history = [*self.history, (s, y, 1.0 / ys)][-self.memory :]
         return new, new_fit
-
-    def value(self, fit: Evaluation, w: Sequence[float]) -> float:
-        return fit.loss + 0.5 * self.objective.l2 * sumprod(w, w)
 
 
 # ---- 5. training (reference.gradient_descent, reference.lbfgs)
@@ -262,7 +291,8 @@ class TrainingDiverged(ArithmeticError):
 
 @dataclass(frozen=True)
 class Progress:
-    """The state after `iteration` passes; iteration 0 is the starting point."""
+    """The state after `iteration` passes; iteration 0 is the starting point. w and b are the weights and the
+    bias (for ten digits, softmax.py: W's ten rows and the ten biases)."""
 
     iteration: int
     iterations: int
@@ -292,44 +322,51 @@ def train(
     """Training from (w, b) (zeros by default) by config.method, yielding Progress after every iteration.
 
     Stop iterating at any time: the last Progress is consistent. Raises TrainingDiverged if the
-    loss blows up. With `heartbeat` (seconds) a long mini-batch epoch also yields None that often.
+    loss blows up. With `heartbeat` (seconds) a long iteration also yields None that often.
     From w = 0, w = sum_i alpha_i x_i all along (Progress.alpha); from a given w, only if its alpha is given.
     """
-    start, rng, objective = time.perf_counter(), random.Random(config.seed), LogisticLoss(train_set, config.l2)
+    breather = Breather(heartbeat)
+    objective = LogisticLoss(train_set, config.l2, breather)
+    test = LogisticLoss(test_set, 0.0, breather) if test_set else None
     point = starting_point(train_set, w, b, alpha)
+    return run(objective, test, point, config, lambda at: (at.x[:-1], at.x[-1], at.alpha))
+
+
+def run(objective, test, point: Twin, config: TrainConfig, unpack) -> Iterator[Progress | None]:
+    """The training loop, for any objective (LogisticLoss, softmax.SoftmaxLoss): measure, report, step."""
+    start, rng = time.perf_counter(), random.Random(config.seed)
     quasi_newton = QuasiNewton(objective) if config.method == "lbfgs" else None
     fit = None
     for iteration in range(config.iterations + 1):
         # 1. Measure the current weights (the forward pass doubles as the gradient's input).
-        fit = fit or evaluate_logits(train_set.logits(point.w, point.b), train_set.labels, train_set.weights)
-        if not (fit.loss <= DIVERGED_LOSS and math.isfinite(point.b)):
+        fit = fit or (yield from objective.measure(point))
+        if not (fit.loss <= DIVERGED_LOSS and all(map(math.isfinite, point.x))):
             raise TrainingDiverged(iteration, fit.loss)
-        test = evaluate_logits(test_set.logits(point.w, point.b), test_set.labels) if test_set else None
+        tested = (yield from test.measure(point)) if test else None
+        w, b, alpha = unpack(point)
         yield Progress(
             iteration=iteration,
             iterations=config.iterations,
             loss=fit.loss,
             train_accuracy=fit.accuracy,
-            test_loss=test.loss if test else None,
-            test_accuracy=test.accuracy if test else None,
+            test_loss=tested.loss if tested else None,
+            test_accuracy=tested.accuracy if tested else None,
             elapsed=time.perf_counter() - start,
-            w=point.w,
-            b=point.b,
-            alpha=point.alpha,
+            w=w,
+            b=b,
+            alpha=alpha,
         )
         if iteration == config.iterations:
             return
         # 2. Step: L-BFGS with its line search, one full-batch step, or one shuffled epoch of mini-batch steps.
         if quasi_newton:
-            if (moved := quasi_newton.step(point, fit)) is None:
+            if (moved := (yield from quasi_newton.step(point, fit))) is None:
                 return  # converged: no step lowers the loss any more
             point, fit = moved  # the line search already measured the new point
-        elif config.batch_size == 0 or config.batch_size >= train_set.n:
-            point, fit = point.plus(-config.learning_rate, objective.gradient(point, fit.residuals)), None
+        elif config.batch_size == 0 or config.batch_size >= objective.design.n:
+            point, fit = point.plus(-config.learning_rate, (yield from objective.gradient(point, fit))), None
         else:
-            point = yield from minibatch_epoch(
-                objective, point, config.learning_rate, rng, config.batch_size, heartbeat
-            )
+            point = yield from minibatch_epoch(objective, point, config.learning_rate, rng, config.batch_size)
             fit = None
 
 
@@ -340,13 +377,13 @@ def starting_point(train_set: Design, w, b: float, alpha) -> Twin:
     return Twin([*map(float, w), float(b)], None if alpha is None else [float(a) for a in alpha])
 
 
-def minibatch_epoch(objective: LogisticLoss, point: Twin, lr: float, rng, batch_size: int, heartbeat):
-    """One shuffled epoch of mini-batch steps (reference.gradient_descent's inner loop), yielding None every
-    `heartbeat` seconds; returns the new point.
+def minibatch_epoch(objective: LogisticLoss, point: Twin, lr: float, rng, batch_size: int):
+    """One shuffled epoch of mini-batch steps (reference.gradient_descent's inner loop), breathing between
+    batches; returns the new point.
 
     A step changes alpha only on its batch, but L2 shrinks every alpha_j: alpha is kept as scale * beta,
     so that shrink is one multiplication of scale rather than a pass over all n."""
-    w, b, last_beat = point.w, point.b, time.perf_counter()
+    w, b = point.x[:-1], point.x[-1]
     scale, beta = 1.0, None if point.alpha is None else list(point.alpha)
     for batch in minibatches(objective.design.n, batch_size, rng):
         grad_w, grad_b, pulls = objective.batch_gradient(w, b, batch)
@@ -357,9 +394,7 @@ def minibatch_epoch(objective: LogisticLoss, point: Twin, lr: float, rng, batch_
                 beta, scale = [scale * v for v in beta], 1.0
             for i, pull in zip(batch, pulls):
                 beta[i] -= lr * pull / scale
-        if heartbeat is not None and time.perf_counter() - last_beat >= heartbeat:
-            last_beat = time.perf_counter()
-            yield None
+        yield from objective.breather.breathe()
     return Twin([*w, b], None if beta is None else [scale * v for v in beta])
 
 

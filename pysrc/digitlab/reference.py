@@ -177,3 +177,90 @@ def lbfgs(X, y, l2: float, iterations: int, memory: int = 10, s: Vector | None =
             history = (history + [(s_k, y_k, s_alpha, y_alpha)])[-memory:]
         x, x_alpha, f, g, g_alpha = x_new, x_alpha_new, f_new, g_new, g_alpha_new
     return x[:-1], x[-1], x_alpha
+
+
+# ---- Ten digits: softmax regression, logistic regression's own generalisation to K classes
+#
+#     z_ik = W_k . x_i + b_k                      the score of class k for image i (one row W_k per class)
+#     p_ik = e^z_ik / sum_c e^z_ic                softmax: the probability that image i is a k
+#
+#     loss(W, b) = -(1/S) sum_i s_i log p_i,y_i  +  (l2/2) sum_k |W_k|^2
+#
+#     d loss / d W_kj = (1/S) sum_i s_i (p_ik - [y_i = k]) x_ij  +  l2 W_kj
+#     d loss / d b_k  = (1/S) sum_i s_i (p_ik - [y_i = k])
+#
+# With two classes it is the logistic regression above: p_i1 = sigmoid(z_i1 - z_i0). And any two digits
+# a and b are compared by a written sum, log(p_a / p_b) = (W_a - W_b) . x + (b_a - b_b).
+
+
+def softmax(z: Vector) -> Vector:
+    """e^z_k / sum_c e^z_c, computed with max(z) taken out first so no e^z overflows."""
+    top = max(z)
+    e = [math.exp(z_k - top) for z_k in z]
+    total = sum(e)
+    return [e_k / total for e_k in e]
+
+
+def log_softmax(z: Vector) -> Vector:
+    """log p_k = z_k - log sum_c e^z_c, without overflow."""
+    top = max(z)
+    log_total = top + math.log(sum(math.exp(z_k - top) for z_k in z))
+    return [z_k - log_total for z_k in z]
+
+
+def scores(W: list[Vector], b: Vector, x: Vector) -> Vector:
+    """z_k = W_k . x + b_k for every class k."""
+    return [dot(W_k, x) + b_k for W_k, b_k in zip(W, b)]
+
+
+def softmax_loss(W: list[Vector], b: Vector, X, y, l2: float, s: Vector | None = None) -> float:
+    """Mean cross-entropy of the true class (image i counted s_i times) plus (l2/2) sum_k |W_k|^2."""
+    s = s or [1.0] * len(X)
+    total = sum(-s_i * log_softmax(scores(W, b, x_i))[y_i] for x_i, y_i, s_i in zip(X, y, s))
+    return total / sum(s) + l2 / 2 * sum(dot(W_k, W_k) for W_k in W)
+
+
+def softmax_gradient(W: list[Vector], b: Vector, X, y, l2: float, s: Vector | None = None):
+    """(d loss / d W, d loss / d b): image i pulls each row W_k along x_i by s_i (p_ik - [y_i = k]) / S."""
+    s = s or [1.0] * len(X)
+    total = sum(s)
+    grad_W = [[l2 * w for w in W_k] for W_k in W]
+    grad_b = [0.0] * len(b)
+    for x_i, y_i, s_i in zip(X, y, s):
+        p = softmax(scores(W, b, x_i))
+        for k, p_k in enumerate(p):
+            pull = s_i * (p_k - (k == y_i)) / total
+            grad_W[k] = [g + pull * x_ij for g, x_ij in zip(grad_W[k], x_i)]
+            grad_b[k] += pull
+    return grad_W, grad_b
+
+
+def softmax_lbfgs(X, y, classes: int, l2: float, iterations: int, memory: int = 10, s: Vector | None = None):
+    """(W, b) after L-BFGS from zero, with W and b travelling as one vector (the rows of W, then b): the same
+    two-loop recursion and line search as lbfgs above, on the softmax loss."""
+    d = len(X[0])
+
+    def unpack(x):
+        return [x[k * d : (k + 1) * d] for k in range(classes)], x[classes * d :]
+
+    def loss_and_gradient(x):
+        W, b = unpack(x)
+        grad_W, grad_b = softmax_gradient(W, b, X, y, l2, s)
+        return softmax_loss(W, b, X, y, l2, s), [g for row in grad_W for g in row] + grad_b
+
+    x, history = [0.0] * (classes * (d + 1)), []
+    f, g = loss_and_gradient(x)
+    for _ in range(iterations):
+        direction, _ = lbfgs_direction(g, history)
+        t = 1.0
+        while True:  # backtracking line search (Armijo)
+            x_new = [x_j + t * d_j for x_j, d_j in zip(x, direction)]
+            f_new, g_new = loss_and_gradient(x_new)
+            if f_new <= f + 1e-4 * t * dot(g, direction):
+                break
+            t /= 2
+        s_k, y_k = [t * d_j for d_j in direction], [g_n - g_j for g_n, g_j in zip(g_new, g)]
+        if dot(y_k, s_k) > 1e-12:
+            history = (history + [(s_k, y_k, None, None)])[-memory:]
+        x, f, g = x_new, f_new, g_new
+    return unpack(x)

@@ -7,6 +7,9 @@ the weights in use.
 
 What the page is doing (booting, loading a pair, training, teaching, idle) decides which actions may
 run; `refusal(action)` says, in words for the page, why one may not right now.
+
+The model in use is a pair's (lab.Lab) or the ten digits' (ten.TenLab). In ten mode the comparison on
+display (why this digit and not that one) is a pair's reading of W_a - W_b, so the same views show it.
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ import enum
 from dataclasses import dataclass, field, replace
 
 from .config import TrainConfig
+from .course import Course
 from .examples import Example
 from .flip import Flip, smallest_flip
 from .lab import Lab, Plan, Reading
 from .model import Progress
 from .preprocess import Stages
-from .weights import Weights
+from .ten import TenFlip, TenLab, TenReading, compare, flip_toward
+from .weights import TenWeights, Weights
 
 INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS = "input", "weights", "pair", "examples", "activity", "runs"
-EVERYTHING = frozenset({INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS})
+LESSONS = "lessons"
+EVERYTHING = frozenset({INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS, LESSONS})
 Changes = frozenset
 
 
@@ -64,8 +70,9 @@ class Flipped:
     """The smallest flip of the drawing, on display in place of it."""
 
     flip: Flip
-    before: Reading  # the drawing's own reading, for the before/after view
+    before: Reading | TenReading  # the drawing's own reading, for the before/after view
     ink: float  # the drawing's ink, sum x_j: the scale of flip.size
+    toward: TenFlip | None = None  # in ten mode: the digit it was made for, and what is read after it
 
 
 @dataclass
@@ -118,17 +125,35 @@ class RunLog:
 
 
 class Session:
-    """The pair's Lab, the input on the pad (or why there is none), a flip on display, the run log, the activity."""
+    """The model in use (a pair's Lab or the TenLab), the input on the pad (or why there is none), a flip on
+    display, the run log, the activity; and the ten-digit weights in use, which every pair's verdict asks."""
 
-    def __init__(self, lab: Lab, activity: Activity = Activity.IDLE):
+    def __init__(self, lab: Lab | TenLab, activity: Activity = Activity.IDLE):
         self.lab = lab
         self.activity = activity
-        self.loading: tuple[int, int] | None = None  # the pair being loaded, while it is
+        self.loading: tuple[int, int] | str | None = None  # the pair (or "ten") being loaded, while it is
         self.input: Input | None = None
         self.empty = f"Draw {lab.words}."  # why there is no input, for the verdict
         self.flipped: Flipped | None = None
-        self.reading: Reading | None = None  # of the input on display (the flipped one, if any)
+        self.reading: Reading | TenReading | None = None  # of the input on display (the flipped one, if any)
+        self.compare_with: int | None = None  # ten mode: the digit the verdict is compared with (None: runner-up)
         self.log = RunLog()
+        self.ten_weights: TenWeights | None = lab.weights if isinstance(lab, TenLab) else lab.ten
+        self.course = Course()
+        self.finished: dict[str, list[tuple[str, int, float]]] = {}  # finished runs per model: method, iterations, l2
+
+    @property
+    def model(self) -> str:
+        """'ten', or the pair's name ('3-5')."""
+        return "ten" if self.ten else "-".join(map(str, self.digits))
+
+    def saw(self, what: str, **facts) -> Changes:
+        """Tell the course what the learner just did (course.RULES); LESSONS when that changed anything."""
+        return Changes({LESSONS}) if self.course.saw(what, **facts) else Changes()
+
+    @property
+    def ten(self) -> bool:
+        return isinstance(self.lab, TenLab)
 
     @property
     def digits(self) -> tuple[int, ...]:
@@ -153,7 +178,7 @@ class Session:
         if action == "teach" and self.flipped:
             return "the flipped input is on display, not your drawing: go back to your drawing first"
         if action == "forget" and not self.lab.examples:
-            return "you have taught no digits on this pair"
+            return f"you have taught no digits {'here' if self.ten else 'on this pair'}"
         return None
 
     def begin(self, activity: Activity, loading: tuple[int, int] | None = None) -> Changes:
@@ -171,7 +196,13 @@ class Session:
             self.input, self.empty = None, source
         else:
             self.input = source
-        return self._reread()
+        changes = self._reread()
+        reading = self.reading
+        if reading is None or self.ten:
+            return changes
+        honesty = reading.honesty
+        facts = {"p1": reading.p1, "pair": self.digits, "ten": False, "sure": honesty is None or honesty.sure}
+        return changes | self.saw("reading", unlike=honesty and honesty.unlike, **facts)
 
     def _reread(self) -> Changes:
         shown = self.shown_stages()
@@ -184,24 +215,58 @@ class Session:
             return None
         return replace(self.input.stages, image=self.flipped.flip.x) if self.flipped else self.input.stages
 
-    def flip(self) -> Changes | str:
-        """Put the smallest flip of the pad's input on display; a sentence instead when none exists."""
+    def flip(self, target: int | None = None) -> Changes | str:
+        """Put the smallest flip of the pad's input on display (in ten mode toward `target`, by default the
+        digit it is compared with); a sentence instead when none exists."""
         if self.input is None:
             return f"Draw {self.lab.words} first."
         weights, x = self.lab.weights, self.input.stages.image
-        flip = smallest_flip(weights.w, weights.b, x)
+        before = self.lab.explain(self.input.stages)
+        if self.ten:
+            target = self.other_digit(before) if target is None else target
+            if target == before.digit:
+                return f"It already reads {target}: choose another digit to flip it to."
+            toward = flip_toward(weights, before, target)
+            flip = toward and toward.flip
+        else:
+            toward, flip = None, smallest_flip(weights.w, weights.b, x)
         if flip is None:
             return "No change that keeps every pixel between 0 and 1 moves the score that far."
-        before = self.lab.explain(self.input.stages)
-        self.flipped = Flipped(flip, before, sum(x))
-        return self._reread()
+        self.flipped = Flipped(flip, before, sum(x), toward)
+        return self._reread() | self.saw("flip")
+
+    # ---- ten mode: why this digit and not that one
+    def other_digit(self, reading: TenReading | None = None) -> int:
+        """The digit the verdict is compared with: the learner's choice, else the runner-up."""
+        reading = reading or self.reading
+        chosen = self.compare_with
+        return reading.runner_up if chosen is None or chosen == reading.digit else chosen
+
+    def comparison(self) -> Reading | None:
+        """What the map, the written sum and the sigmoid show: the pair's reading; in ten mode the digit read
+        against the other digit, log(p_read / p_other) = (W_read - W_other) . x + (b_read - b_other)."""
+        if not self.ten or self.reading is None:
+            return self.reading
+        return compare(self.lab.weights, self.reading.stages, self.reading.digit, self.other_digit())
+
+    def compare_to(self, digit: int | None) -> Changes:
+        self.compare_with = digit
+        seen = self.saw("compare", chosen=digit) if self.reading is not None and self.ten else Changes()
+        return Changes({INPUT}) | seen
+
+    def finished_run(self, config: TrainConfig, outcome: str, rises: bool) -> Changes:
+        """A run ended ("done", "cancelled" or "diverged"): what the course makes of it."""
+        runs = self.finished.setdefault(self.model, [])
+        if outcome == "done":
+            runs.append((config.method, config.iterations, config.l2))
+        return self.saw("run", method=config.method, outcome=outcome, rises=rises, runs=runs)
 
     def unflip(self) -> Changes:
         self.flipped = None
         return self._reread()
 
     # ---- the weights
-    def use(self, weights: Weights) -> Changes:
+    def use(self, weights: Weights | TenWeights) -> Changes:
         """Weights from elsewhere (an import, a stored copy, Reset): the runs on screen no longer led to them."""
         self.lab.use(weights)
         self.log = RunLog()
@@ -212,18 +277,25 @@ class Session:
 
     def _weights_changed(self) -> Changes:
         self.flipped = None  # a flip is exact for the weights it was made for only
+        if self.ten:
+            self.ten_weights = self.lab.weights
         return self._reread() | {WEIGHTS}
 
-    def open(self, lab: Lab) -> Changes:
-        """Another pair: the same input, read by that pair's model."""
+    def open(self, lab: Lab | TenLab) -> Changes:
+        """Another pair, or the ten digits: the same input, read by that model; a pair asks the ten-digit
+        weights in use whether a drawing is either of its digits."""
         self.lab, self.log = lab, RunLog()
+        if isinstance(lab, Lab):
+            lab.ten = self.ten_weights
         if self.input is None:
             self.empty = f"Draw {lab.words}."
         return self._weights_changed() | {PAIR, EXAMPLES, RUNS}
 
     # ---- runs: Train, Step, Continue, teaching
     def plan(self, how: str) -> Plan:
-        """Train starts from zero; the others go on from the weights in use."""
+        """Train starts from zero; the others go on from the weights in use (ten digits teach on a sample)."""
+        if self.ten and how == "teach":
+            return self.lab.plan(self.lab.weights, sample="teach")
         return self.lab.plan(None if how == "train" else self.lab.weights)
 
     def begin_run(self, how: str) -> Changes:
@@ -249,7 +321,8 @@ class Session:
 
     # ---- the learner's digits
     def teach(self, label: int) -> Example:
-        """Keep the drawing on the pad as a digit of the pair (label 0: the smaller, 1: the larger)."""
+        """Keep the drawing on the pad as a digit: for a pair its class (0: the smaller, 1: the larger), in
+        ten mode the digit itself."""
         return self.lab.add_example(self.input.stages.image, label)
 
     def follow(self, examples: list[Example]) -> Changes:

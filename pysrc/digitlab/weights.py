@@ -190,6 +190,7 @@ METADATA = {  # field -> (what it must be, check); None is allowed where a split
     "train_loss": ("a loss or null", lambda v: v is None or _number(v, 0, 1e6)),
     "test_loss": ("a loss or null", lambda v: v is None or _number(v, 0, 1e6)),
     "your_digits": ("a count", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000),
+    "training_images": ("a count", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 100_000),
     "imported_from": ("a short text", _text),
     "alpha": ("a list of numbers, one per training image", lambda v: _alpha(v)),
     "taught_rows": ("a list of taught digits", _taught_rows),
@@ -303,3 +304,95 @@ def pair_weights(pairs: dict, name: str, train_set) -> Weights:
 def load_weights(path) -> Weights:
     with open(path, "rb") as handle:
         return weights_from_json(handle.read(MAX_BYTES + 1))
+
+
+# ---- the ten-digit model: {"format", "classes": [0..9], "W": ten rows of 784, "b": ten floats, ...metadata}
+
+TEN_FORMAT = "digitlab-ten/1"
+CLASSES = list(range(10))
+
+
+@dataclass
+class TenWeights:
+    """Softmax weights: W's ten rows (one template per digit) and ten biases; the class for digit k is row k."""
+
+    W: list[list[float]]
+    b: list[float]
+    meta: dict = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+
+    def to_json(self, packed: bool = False) -> str:
+        """The weights file; `packed` writes W as base64 float32 (the shipped file: ~42 KB instead of ~130 KB)."""
+        W = base64.b64encode(struct.pack("<7840f", *(v for row in self.W for v in row))).decode() if packed else self.W
+        return json.dumps({"format": TEN_FORMAT, "classes": CLASSES, **self.meta, "W": W, "b": self.b}, indent=1)
+
+
+def _ten_rows(value) -> list[list[float]]:
+    if isinstance(value, str):
+        try:
+            flat = struct.unpack("<7840f", base64.b64decode(value, validate=True))
+        except (ValueError, struct.error):
+            raise WeightsError('"W" as text must be 7,840 float32 values in base64') from None
+        value = [list(flat[k * IMAGE_PIXELS : (k + 1) * IMAGE_PIXELS]) for k in range(10)]
+    if not isinstance(value, list) or len(value) != 10:
+        raise WeightsError(f'"W" must be ten rows of {IMAGE_PIXELS} numbers, one per digit')
+    rows = []
+    for k, row in enumerate(value):
+        if not isinstance(row, list) or len(row) != IMAGE_PIXELS:
+            raise WeightsError(f'"W" row {k} must be {IMAGE_PIXELS} numbers (28x28), got {json_type(row)}')
+        rows.append([_finite(v, f"W[{k}][{j}]") for j, v in enumerate(row)])
+    return rows
+
+
+TEN_METADATA = {key: rule for key, rule in METADATA.items() if key not in ("alpha", "taught_rows", "digits")}
+
+
+def ten_weights_from_dict(data) -> TenWeights:
+    if not isinstance(data, dict):
+        raise WeightsError(f'expected a JSON object with "W" and "b", got {json_type(data)}')
+    if data.get("format") != TEN_FORMAT or data.get("classes") != CLASSES:
+        raise WeightsError(f"not {TEN_FORMAT} weights for the classes 0-9")
+    missing = [key for key in ("W", "b") if key not in data]
+    if missing:
+        raise WeightsError(f"missing field {' and '.join(repr(k) for k in missing)}")
+    W = _ten_rows(data["W"])
+    if not isinstance(data["b"], list) or len(data["b"]) != 10:
+        raise WeightsError('"b" must be ten numbers, one bias per digit')
+    b = [_finite(v, f"b[{k}]") for k, v in enumerate(data["b"])]
+    for row, bias in zip(W, b):
+        check_scores(row, bias)
+    meta, ignored = {}, []
+    for key, value in data.items():
+        if key in ("W", "b", "format", "classes"):
+            continue
+        rule = TEN_METADATA.get(key)
+        if rule is None:
+            ignored.append(f"{str(key)[:40]} (not a field of ten-digit weights)")
+        elif rule[1](value):
+            meta[key] = value
+        else:
+            ignored.append(f"{key} (not {rule[0]})")
+    return TenWeights(W, b, meta, ignored)
+
+
+def any_weights_from_json(text: str | bytes) -> Weights | TenWeights:
+    """A weights file of either kind (a pair's or the ten digits'), told apart by its format."""
+    data = parse_json(text)
+    if isinstance(data, dict) and (data.get("format") == TEN_FORMAT or "W" in data):
+        return ten_weights_from_dict(data)
+    return weights_from_dict(data)
+
+
+def what_it_holds(weights: Weights | TenWeights) -> str:
+    """'the ten-digit model' or 'a 3-versus-5 model', for messages about a file."""
+    if isinstance(weights, TenWeights):
+        return "the ten-digit model"
+    a, b = digits_of(weights)
+    return f"a {a}-versus-{b} model"
+
+
+def ten_from_training(progress: Progress, config: TrainConfig, trained_by: str, data_sha256: str | None, **extra):
+    """The ten-digit weights of `progress` with the record of how they came about."""
+    pair_style = from_training(progress, config, trained_by, data_sha256, **extra)
+    meta = {k: v for k, v in pair_style.meta.items() if k in TEN_METADATA}
+    return TenWeights([list(row) for row in progress.w], list(progress.b), meta)

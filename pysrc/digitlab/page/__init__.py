@@ -12,9 +12,10 @@ import asyncio
 import functools
 import inspect
 
-from .. import boot, model, reference
+from .. import address, boot, model, reference, softmax
 from ..config import HYPERPARAMETERS
-from ..session import Activity, Session
+from ..course import BY_NAME
+from ..session import LESSONS, Activity, Session
 from ..words import versus
 from .controller import Controller
 from .dom import window
@@ -23,12 +24,18 @@ from .panels import PageState, Source
 from .training import Runner
 
 # The code panel: the textbook first, then the fast code that a test holds to it.
-SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.QuasiNewton, model.train)
+SOURCE_SHOWN = (reference, model.LogisticLoss, model.gradient_step, model.QuasiNewton, model.run, softmax.SoftmaxLoss)
 
 
 def wire(page: Controller, runner: Runner, pairs: PairLoader) -> None:
     for testid in ("digit-a", "digit-b"):
         page.on(testid, "change", pairs.on_select)
+    page.on("mode", "change", pairs.on_mode)
+    page.on("lessons", "click", pairs.on_lesson)
+    page.on("lesson-close", "click", page.close_lesson)
+    page.on("lesson-answer", "change", page.answer)
+    page.on("compare-with", "change", page.compare)
+    page.on("teach-chosen", "click", lambda _: runner.teach(page.teach_picker.taught()))
     page.on(window, "hashchange", pairs.on_hash)
     page.on("pad", "stroke-end", page.on_pad)
     page.on("sample", "click", page.put_sample)
@@ -65,16 +72,23 @@ async def start() -> None:
     state, prepared = boot.start_state()
     page_state.starting(prepared)
     page = Controller(Session(state.lab, Activity.BOOTING))
-    pairs = PairLoader(page, state.digits, state.shipped, state.radii)
+    pairs = PairLoader(page, state.digits, state.shipped, state.ten)
     wire(page, Runner(page), pairs)
     asked = pairs.asked()  # before open() writes the pair in use into the URL
+    page.use_kept_ten_weights()
+    page.session.course = page.keeper.load_lessons()
     page.open(state.lab)
-    if isinstance(asked, tuple) and asked != page.session.digits:
-        pairs.choose(asked)  # ready once that pair is open, or has failed to
+    page.apply({LESSONS})
+    if isinstance(asked, address.Lesson):
+        pairs.open_lesson(asked.name)
+        asked = BY_NAME[asked.name].model
+    if asked == "ten" or (isinstance(asked, tuple) and asked != page.session.digits):
+        if page.session.activity is not Activity.LOADING:
+            pairs.choose(asked)  # ready once that model is open, or has failed to
         await pairs.task
     else:
         page.apply(page.session.idle())
-    if isinstance(asked, str):
+    if isinstance(asked, str) and asked != "ten":
         page.messages.show_error(f"{asked}; showing {versus(page.session.digits)}.", "pair")
     window.performance.mark("digitlab:ready")
     page_state.started()

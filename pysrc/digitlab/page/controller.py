@@ -11,10 +11,12 @@ import random
 
 from pyodide.ffi import create_proxy
 
+from ..course import BY_NAME, Course
 from ..lab import Lab
 from ..preprocess import NotADigit, mnist_stages, preprocess_rgba
-from ..session import ACTIVITY, EXAMPLES, INPUT, PAIR, RUNS, WEIGHTS, Activity, Input, Session
-from ..weights import MAX_BYTES, WeightsError, digits_of, weights_from_json
+from ..session import ACTIVITY, EXAMPLES, INPUT, LESSONS, PAIR, RUNS, WEIGHTS, Activity, Input, Session
+from ..ten import TenLab
+from ..weights import MAX_BYTES, TenWeights, WeightsError, any_weights_from_json, digits_of, what_it_holds
 from ..words import versus
 from . import panels, views
 from .dom import download, element, window
@@ -40,8 +42,12 @@ class Controller:
         self.attribution = views.Attribution()
         self.address, self.picker = panels.Address(), panels.PairPicker()
         self.controls, self.keep_panel = panels.Controls(), panels.KeepPanel()
+        self.teach_picker = panels.TeachPicker()
+        self.course = panels.CourseView()
         self.views = (  # each view, and what it shows: it renders again whenever one of those changed
             (self.messages, {WEIGHTS, PAIR}),
+            (self.course, {LESSONS}),
+            (self.form, {PAIR}),
             (panels.PageState(), {ACTIVITY, PAIR}),
             (self.address, {PAIR}),
             (self.picker, {PAIR, ACTIVITY}),
@@ -69,6 +75,8 @@ class Controller:
         for view, shows in self.views:
             if shows & changes:
                 view.render(self.session)
+        if LESSONS in changes:  # the course's marks are kept as soon as they change
+            self.keeper.save_lessons(self.session.course)
 
     def on(self, target, event: str, handler) -> None:
         """Call `handler` on `event` of the element with that data-testid (or of `target` itself)."""
@@ -120,9 +128,10 @@ class Controller:
         elif figure := event.target.closest("figure"):
             self.put_test_image(int(figure.dataset.index))
             self.pad.bring_into_view()
+            self.apply(self.session.saw("mistake", pair=self.session.digits, ten=self.session.ten))
 
     def flip(self, _event=None) -> None:
-        done = self.session.flip()
+        done = self.session.flip()  # in ten mode, toward the digit compared with
         if isinstance(done, str):
             self.flip_view.say(done)
         else:
@@ -137,6 +146,9 @@ class Controller:
     def show_threshold(self, _event=None) -> None:
         self.judgement.render(self.session)
         self.quality.render(self.session)
+        if not self.session.ten:
+            rates = self.session.lab.test_quality(self.judgement.chosen_threshold()).rates
+            self.apply(self.session.saw("threshold", precision=rates.precision))
 
     # ---- the weights in use
     def keep_weights(self, near: str) -> None:
@@ -154,7 +166,7 @@ class Controller:
             self.messages.say("Back to the shipped weights.")
 
     def export(self, _event=None) -> None:
-        name = "-".join(map(str, self.session.digits))
+        name = "ten" if self.session.ten else "-".join(map(str, self.session.digits))
         download(f"digitlab-{name}.json", self.session.weights.to_json())
 
     async def import_weights(self, event) -> None:
@@ -168,15 +180,13 @@ class Controller:
         try:
             if file.size > MAX_BYTES:
                 raise WeightsError(f"{file.size:,} bytes; weights are under {MAX_BYTES:,}")
-            weights = weights_from_json((await file.arrayBuffer()).to_bytes())
+            weights = any_weights_from_json((await file.arrayBuffer()).to_bytes())
         except WeightsError as exc:
             self.messages.show_error(f"Could not import {file.name}: {exc}. {unchanged}", "keep")
             return
-        if (made_for := digits_of(weights)) != self.session.digits:
+        if mismatch := self.mismatch(weights):
             self.messages.show_error(
-                f"Could not import {file.name}: it reads {versus(made_for)}, and this page reads "
-                f"{versus(self.session.digits)}: choose that pair above first. {unchanged}",
-                "keep",
+                f"Could not import {file.name}: it holds {what_it_holds(weights)}, {mismatch}. {unchanged}", "keep"
             )
             return
         if refusal := self.session.refusal("import"):  # a run started, maybe in the same tick as the choice
@@ -188,17 +198,46 @@ class Controller:
         self.messages.say(f"Imported weights from {file.name}.{ignored}", "keep")
         self.keep_weights("keep")
 
-    # ---- the pair
-    def open(self, lab: Lab) -> None:
-        """Make `lab` the page's, with what this browser kept for its pair."""
-        self.keeper.pair = "-".join(map(str, lab.digits))
+    def mismatch(self, weights) -> str | None:
+        """Why weights cannot be used by the model in use, in words: they are for another mode or pair."""
+        if self.session.ten:
+            if not isinstance(weights, TenWeights):
+                return "and this page reads all ten digits: choose two digits above first"
+            return None
+        if isinstance(weights, TenWeights):
+            return f"and this page reads {versus(self.session.digits)}: choose all ten digits above first"
+        if (made_for := digits_of(weights)) != self.session.digits:
+            return f"and this page reads {versus(self.session.digits)}: choose {versus(made_for)} above first"
+        return None
+
+    # ---- the pair, or the ten digits
+    def open(self, lab: Lab | TenLab) -> None:
+        """Make `lab` the page's, with what this browser kept for its pair (or for the ten digits)."""
+        self.keeper.pair = "ten" if isinstance(lab, TenLab) else "-".join(map(str, lab.digits))
         weights, weights_note = self.keeper.load_weights()
-        if weights is not None and digits_of(weights) == lab.digits:
+        if weights is not None and self.fits(lab, weights):
             lab.use(weights)
         lab.examples, examples_note = self.keeper.load_examples()
         self.apply(self.session.open(lab))
         if said := " ".join(n for n in (weights_note, examples_note) if n):
             self.messages.show_error(said, "keep")
+
+    def use_kept_ten_weights(self) -> None:
+        """The ten-digit weights this browser kept (trained or imported in ten mode): every pair's verdict asks them."""
+        self.keeper.pair = "ten"
+        weights, _ = self.keeper.load_weights()
+        if isinstance(weights, TenWeights):
+            self.session.ten_weights = weights
+
+    @staticmethod
+    def fits(lab: Lab | TenLab, weights) -> bool:
+        if isinstance(lab, TenLab):
+            return isinstance(weights, TenWeights)
+        return not isinstance(weights, TenWeights) and digits_of(weights) == lab.digits
+
+    def compare(self, _event=None) -> None:
+        """Ten mode: the digit the verdict is compared with (and flipped toward) was chosen."""
+        self.apply(self.session.compare_to(self.teach_picker.compared()))
 
     def restore_address(self) -> None:
         """A refused pair: the selects and the URL name the pair in use again."""
@@ -247,6 +286,28 @@ class Controller:
         if not self.refused("start-over", "start-over"):
             self.keep_panel.confirm_start_over(True)
 
+    # ---- the course
+    def open_lesson(self, name: str) -> None:
+        """Show a lesson beside its section, with the form's settings it asks for (the loader opens its model)."""
+        self.session.course.choose(name)
+        self.apply({LESSONS})
+        self.form.set(BY_NAME[name].settings)
+        self.course.bring_into_view()
+
+    def close_lesson(self, _event=None) -> None:
+        self.session.course.choose(None)
+        self.apply({LESSONS})
+
+    def answer(self, _event=None) -> None:
+        """The learner typed what they read in the written sum."""
+        typed = self.course.answer()
+        if typed is None:
+            return
+        comparison, reading = self.session.comparison(), self.session.reading
+        z = None if comparison is None else comparison.z
+        p = None if reading is None or self.session.ten else reading.p1
+        self.apply(self.session.saw("answer", typed=typed, z=z, p=p if p is not None else float("nan")))
+
     def cancel_start_over(self, _event=None) -> None:
         self.keep_panel.confirm_start_over(False)
 
@@ -256,7 +317,8 @@ class Controller:
             return
         refused = self.keeper.forget_everything()
         self.session.follow([])
-        self.apply(self.session.reset() | {EXAMPLES})
+        self.session.course, self.session.finished = Course(), {}
+        self.apply(self.session.reset() | {EXAMPLES, LESSONS})
         if refused:
             self.messages.show_error(f"Started over here, but {refused}.", "start-over")
         else:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from .. import IMAGE_PIXELS
 from .. import examples as taught
+from ..course import Course
 from ..examples import MAX_EXAMPLES, Example
-from ..weights import Weights, parse_json, weights_from_json
+from ..weights import TenWeights, Weights, parse_json, ten_weights_from_dict, weights_from_json
 from .dom import Storage, window
 
 
@@ -21,7 +22,8 @@ def scope() -> str:
 
 
 class Keeper:
-    """Keys are digitlab:<deployment path>:<pair>:weights (and :examples): each pair keeps its own."""
+    """Keys are digitlab:<deployment path>:<pair>:weights (and :examples): each pair keeps its own, and so do
+    the ten digits (under the name "ten")."""
 
     def __init__(self):
         self.storage = Storage()
@@ -39,13 +41,13 @@ class Keeper:
     def examples_key(self) -> str:
         return f"{self.prefix}{self.pair}:examples"
 
-    def load_weights(self) -> tuple[Weights | None, str | None]:
+    def load_weights(self) -> tuple[Weights | TenWeights | None, str | None]:
         """(the saved weights or None, a note for the user or None)."""
         saved = self.storage.get(self.weights_key)
         if not saved:
             return None, None
         try:
-            weights = weights_from_json(saved)
+            weights = ten_weights_from_dict(parse_json(saved)) if self.pair == "ten" else weights_from_json(saved)
         except ValueError as exc:
             self.storage.forget(self.weights_key)
             return None, f"The weights saved in this browser were unreadable ({exc}); they were dropped."
@@ -58,7 +60,8 @@ class Keeper:
         if not saved:
             return [], None
         try:
-            examples, problems = taught.from_records(parse_json(saved, max_bytes=MAX_EXAMPLES * 2 * IMAGE_PIXELS))
+            records = parse_json(saved, max_bytes=MAX_EXAMPLES * 2 * IMAGE_PIXELS)
+            examples, problems = taught.from_records(records, 10 if self.pair == "ten" else 2)
         except ValueError as exc:
             self.storage.forget(self.examples_key)
             return [], f"Your digits saved in this browser were unreadable ({exc}); they were dropped."
@@ -67,7 +70,7 @@ class Keeper:
             return examples, f"Skipped {len(problems)} unreadable saved digit(s): {'; '.join(problems[:3])}."
         return examples, None
 
-    def save_weights(self, weights: Weights, shipped: bool) -> str | None:
+    def save_weights(self, weights: Weights | TenWeights, shipped: bool) -> str | None:
         """Keep the weights in use (or forget them, for the shipped ones); a message if the browser refused."""
         if shipped:
             return self.storage.forget(self.weights_key)
@@ -88,7 +91,18 @@ class Keeper:
     def forget_examples(self) -> str | None:
         return self.storage.forget(self.examples_key)
 
+    @property
+    def lessons_key(self) -> str:
+        return f"{self.prefix}lessons"
+
+    def load_lessons(self) -> Course:
+        return Course.from_json(self.storage.get(self.lessons_key))
+
+    def save_lessons(self, course: Course) -> str | None:
+        return self.storage.set(self.lessons_key, course.to_json())
+
     def forget_everything(self) -> str | None:
-        """Every pair's weights and digits of this deployment (a classroom's next learner starts afresh)."""
+        """Every pair's weights and digits of this deployment, and the course's marks (a classroom's next
+        learner starts afresh)."""
         keys = self.storage.keys(self.prefix)
         return next((refused for key in keys if (refused := self.storage.forget(key))), None)

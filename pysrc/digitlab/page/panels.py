@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import time
 
-from ..config import HYPERPARAMETERS
+from .. import address, ten
+from ..config import HYPERPARAMETERS, TEN_DEFAULTS
+from ..course import BY_NAME, LESSONS
 from ..lab import describe
 from ..render import diverging_rgba, ink_rgba
 from ..session import Activity, Session
@@ -37,10 +39,12 @@ class PageState:
         data.activity = activity.value
         data.training = "true" if activity in (Activity.TRAINING, Activity.TEACHING) else "false"
         data.ready = "false" if activity in (Activity.BOOTING, Activity.LOADING) else "true"
-        data.pair = "-".join(map(str, session.digits))
+        data.model = "ten" if session.ten else "pair"
+        if not session.ten:
+            data.pair = "-".join(map(str, session.digits))
+        loading = "all ten digits" if session.loading == "ten" else versus(session.loading or session.digits)
         waits = {
-            Activity.LOADING: f"Loading {versus(session.loading or session.digits)}: training, teaching, Reset and "
-            "Import wait until it is open.",
+            Activity.LOADING: f"Loading {loading}: training, teaching, Reset and Import wait until it is open.",
             Activity.TRAINING: "Training is running: the pair, teaching, Reset and Import wait until it ends "
             "(Cancel stops it). Drawing works meanwhile.",
             Activity.TEACHING: "Teaching is running: the pair, training, Reset and Import wait until it ends.",
@@ -49,38 +53,49 @@ class PageState:
 
 
 class Address:
-    """The URL names the pair on display, always (a refused or unknown hash is written back)."""
+    """The URL names the pair (or the ten digits) on display, always (a refused or unknown hash is written back)."""
 
     def render(self, session: Session) -> None:
-        wanted = "#pair=" + "-".join(map(str, session.digits))
+        wanted = address.TEN if session.ten else address.of_pair(session.digits)
         if window.location.hash != wanted:
             window.history.replaceState(None, "", wanted)
 
 
 class PairPicker:
-    """The two selects: they name the pair in use (in the order the user chose), or the one loading."""
+    """The mode and the two selects: they name the model in use (the pair in the order the user chose), or the
+    one loading. In ten mode the selects keep the last pair, to go back to."""
 
     def __init__(self):
+        self.mode = element("mode")
         self.selects = (element("digit-a"), element("digit-b"))
 
     def chosen(self) -> tuple[int, int]:
         return tuple(int(select.value) for select in self.selects)
 
+    def chosen_mode(self) -> str:
+        return self.mode.value
+
     def render(self, session: Session) -> None:
-        digits = session.loading or session.digits
-        if sorted(self.chosen()) != list(digits):
-            for select, digit in zip(self.selects, digits):
+        showing = session.loading or ("ten" if session.ten else session.digits)
+        self.mode.value = "ten" if showing == "ten" else "pair"
+        if showing != "ten" and sorted(self.chosen()) != list(showing):
+            for select, digit in zip(self.selects, showing):
                 select.value = str(digit)
         refusal = session.refusal("pair")
-        for select in self.selects:
+        for select in (self.mode, *self.selects):
             select.disabled = refusal is not None
-            select.title = f"The pair stays as it is: {refusal}." if refusal else ""
+            select.title = f"The model stays as it is: {refusal}." if refusal else ""
 
 
 class Words:
     """The pair's digits wherever the page names them: headings, buttons, bars, legends, the table."""
 
     def render(self, session: Session) -> None:
+        if session.ten:
+            for node in document.querySelectorAll("[data-words]"):
+                node.textContent = "any digit"
+            self.counts(session.lab.design("train").n, session.lab.bundle.test.n)
+            return
         for side, digit in zip("ab", session.digits):
             for node in document.querySelectorAll(f'[data-name="{side}"]'):
                 node.textContent = str(digit)
@@ -88,8 +103,10 @@ class Words:
                 node.textContent = a(digit).split()[0]  # "an" before 8
         for node in document.querySelectorAll("[data-words]"):
             node.textContent = either(session.digits)
-        counts = {"train": session.lab.bundle.train.n, "test": session.lab.bundle.test.n}
-        for kind, count in counts.items():
+        self.counts(session.lab.bundle.train.n, session.lab.bundle.test.n)
+
+    def counts(self, train: int, test: int) -> None:
+        for kind, count in (("train", train), ("test", test)):
             for node in document.querySelectorAll(f'[data-count="{kind}"]'):
                 node.textContent = f"{count:,}"
 
@@ -102,7 +119,8 @@ class WeightsNote:
 
     def render(self, session: Session) -> None:
         accuracy = session.lab.test_report().accuracy
-        self.note.textContent = describe(session.weights, session.shipped, accuracy)
+        say = ten.describe if session.ten else describe
+        self.note.textContent = say(session.weights, session.shipped, accuracy)
         self.note.dataset.accuracy = repr(accuracy)
 
 
@@ -139,6 +157,7 @@ class Messages:
 CONTROLS = {
     "train": "train", "step": "step", "continue": "continue", "cancel": "cancel", "reset": "reset",
     "import-weights": "import", "export-weights": "export", "teach-0": "teach", "teach-1": "teach",
+    "teach-chosen": "teach",
     "flip": "flip", "clear-examples": "forget", "start-over": "start-over",
 }  # fmt: skip
 
@@ -165,6 +184,19 @@ class Controls:
             control.focus(js_object({"preventScroll": True}))
 
 
+class TeachPicker:
+    """Ten mode's pickers: the digit to teach, and the digit the verdict is compared with ('' for the runner-up)."""
+
+    def __init__(self):
+        self.teach, self.compare = element("teach-digit"), element("compare-with")
+
+    def taught(self) -> int:
+        return int(self.teach.value)
+
+    def compared(self) -> int | None:
+        return int(self.compare.value) if self.compare.value else None
+
+
 class KeepPanel:
     """Section 5's own state: the file chooser, and the confirmation that Start over asks for."""
 
@@ -179,13 +211,30 @@ class KeepPanel:
 
 
 class Form:
-    """The hyperparameter fields (written into the page by build.py from config.HYPERPARAMETERS)."""
+    """The hyperparameter fields (written into the page by build.py from config.HYPERPARAMETERS); each mode
+    has its own defaults (config.TEN_DEFAULTS for the ten digits), set when the mode changes."""
 
     def __init__(self):
         self.fields = {h.key: element(h.key) for h in HYPERPARAMETERS}
+        self.mode = "pair"
+
+    def render(self, session: Session) -> None:
+        mode = "ten" if session.ten else "pair"
+        if mode == self.mode:
+            return
+        self.mode = mode
+        for h in HYPERPARAMETERS:
+            value = TEN_DEFAULTS.get(h.name, h.default) if mode == "ten" else h.default
+            self.fields[h.key].value = value if h.kind is str else f"{value:g}"
 
     def values(self) -> dict[str, str]:
         return {key: field.value for key, field in self.fields.items()}
+
+    def set(self, values: dict) -> None:
+        """Fields set to the given texts (a lesson's settings), their old marks of invalid gone."""
+        for key, value in values.items():
+            self.fields[key].value = value
+            self.fields[key].removeAttribute("aria-invalid")
 
     def mark_valid(self, field) -> None:
         field.removeAttribute("aria-invalid")
@@ -246,6 +295,7 @@ class Training:
         self.loss_chart, self.accuracy_chart = element("loss-chart"), element("accuracy-chart")
         self.note = element("runs-note")
         self.drawn_at = self.weights_at = 0.0
+        self.templates: list = []  # the ten digits' canvases, made on first use
 
     def render(self, session: Session) -> None:
         """The curves of the log, at most every CHART_EVERY seconds while a run is under way."""
@@ -263,9 +313,26 @@ class Training:
         draw_curves(log, self.loss_chart, self.accuracy_chart)
 
     def show_weights(self, w) -> None:
+        """A pair's weight map, or the ten digits' templates (one colour scale for all ten)."""
+        if w and isinstance(w[0], list):
+            self.show_templates(w)
+            return
         rgba, scale = diverging_rgba(w)
         put_pixels(self.weight_map, rgba, 28, 28)
         self.weight_scale.textContent = f"±{scale:.3g}"
+
+    def show_templates(self, W) -> None:
+        if not self.templates:
+            for digit in range(10):
+                figure, canvas, caption = (document.createElement(t) for t in ("figure", "canvas", "figcaption"))
+                caption.textContent = f"w{digit}"
+                canvas.setAttribute("aria-label", f"The weights of the digit {digit}")
+                figure.append(canvas, caption)
+                element("templates").append(figure)
+                self.templates.append(canvas)
+        scale = max(max(map(abs, row)) for row in W)
+        for canvas, row in zip(self.templates, W):
+            put_pixels(canvas, diverging_rgba(row, scale or None)[0], 28, 28)
 
     def show_progress(self, progress) -> None:
         """The bar after every iteration; the run's weights every CHART_EVERY seconds and at its end."""
@@ -291,7 +358,7 @@ class WeightMap:
         self.training = training
 
     def render(self, session: Session) -> None:
-        self.training.show_weights(session.weights.w)
+        self.training.show_weights(session.weights.W if session.ten else session.weights.w)
 
 
 def runs_note(log) -> str:
@@ -382,9 +449,12 @@ class Judgement:
         return float(self.threshold.value)
 
     def render(self, session: Session) -> None:
-        threshold = self.chosen_threshold()
         if self.shown_for is not session.weights:
             self.show_all, self.shown_for = False, session.weights
+        if session.ten:
+            self.render_ten(session)
+            return
+        threshold = self.chosen_threshold()
         report, test = session.lab.test_report(threshold), session.lab.bundle.test
         self.threshold_value.textContent = f"{threshold:.2f}"
         self.accuracy.dataset.value = repr(report.accuracy)
@@ -394,7 +464,37 @@ class Judgement:
             self.cells[key].textContent = str(count)
         self.show_mistakes(report.mistakes, test.image_bytes, session.digits)
 
-    def show_mistakes(self, mistakes: list[tuple[int, int, float]], image_bytes, digits) -> None:
+    def render_ten(self, session: Session) -> None:
+        """Accuracy, the 10x10 confusion matrix with each digit's accuracy, and the mistakes (digit read, p)."""
+        report, test = session.lab.test_report(), session.lab.bundle.test
+        self.accuracy.dataset.value = repr(report.accuracy)
+        self.accuracy.textContent = f"{report.accuracy * 100:.2f}% ({test.n - len(report.mistakes)} of {test.n:,})"
+        table = element("confusion-ten")
+        for row in [*table.querySelectorAll("thead, tbody")]:
+            row.remove()
+        head, body = document.createElement("thead"), document.createElement("tbody")
+        head.append(self.row(["", *(f"read {d}" for d in range(10)), "right"], header=True))
+        for digit, counts in enumerate(report.confusion):
+            cells = [f"true {digit}", *map(str, counts), f"{report.per_digit[digit]:.1%}"]
+            body.append(self.row(cells, right=digit))
+        table.append(head, body)
+        mistakes = [(i, truth, p) for i, truth, _, p in report.mistakes]
+        read_as = {i: read for i, _, read, _ in report.mistakes}
+        self.show_mistakes(mistakes, test.image_bytes, range(10), read_as)
+
+    def row(self, cells, header=False, right=None):
+        row = document.createElement("tr")
+        for k, text in enumerate(cells):
+            cell = document.createElement("th" if header or k == 0 else "td")
+            cell.textContent = text
+            if right is not None and k == right + 1:
+                cell.className = "right"
+            elif text == "0":
+                cell.className = "empty"
+            row.append(cell)
+        return row
+
+    def show_mistakes(self, mistakes: list[tuple[int, int, float]], image_bytes, digits, read_as=None) -> None:
         """The first GALLERY_FIRST mistakes (all of them once asked), each a button that puts it on the pad."""
         self.gallery.replaceChildren()
         self.gallery.dataset.count = str(len(mistakes))
@@ -409,12 +509,15 @@ class Judgement:
             button = document.createElement("button")
             button.type = "button"
             button.className = "mistake"
-            button.setAttribute("aria-label", f"Test image {index}, {a(digit)}, p({digits[1]}) = {p1:.3f}: on the pad")
+            said = f"read {read_as[index]}, p = {p1:.3f}" if read_as else f"p({digits[1]}) = {p1:.3f}"
+            button.setAttribute("aria-label", f"Test image {index}, {a(digit)}, {said}: on the pad")
             canvas = document.createElement("canvas")
             put_pixels(canvas, ink_rgba(image_bytes(index)), 28, 28)
             button.append(canvas)
             caption = document.createElement("figcaption")
-            caption.textContent = f"is {digit}, p({digits[1]})={p1:.3f}"
+            caption.textContent = (
+                f"is {digit}, read {read_as[index]} ({p1:.2f})" if read_as else f"is {digit}, p({digits[1]})={p1:.3f}"
+            )
             figure.append(button, caption)
             self.gallery.append(figure)
         if len(shown) < len(mistakes):
@@ -434,6 +537,8 @@ class Quality:
         self.roc, self.calibration = element("roc-chart"), element("calibration-chart")
 
     def render(self, session: Session) -> None:
+        if session.ten:
+            return  # a threshold, ROC and calibration are about two classes: pair mode only
         threshold, digits = self.judgement.chosen_threshold(), session.digits
         quality = session.lab.test_quality(threshold)
         rates = quality.rates
@@ -461,3 +566,67 @@ class Quality:
     def plot(self, canvas, lines: list, marks: list, x_title: str, y_title: str) -> None:
         spec = {"lines": lines, "marks": marks, "xMin": 0, "xMax": 1, "yMin": 0, "yMax": 1}
         window.digitlab.plot(canvas, js_object({**spec, "xTitle": x_title, "yTitle": y_title}))
+
+
+class CourseView:
+    """The course: a line of lessons with their marks at the top of the page, and the lesson open, shown at the
+    top of the section it is about (its question, what to do and see, why, and a hint after a near miss)."""
+
+    def __init__(self):
+        self.strip = element("lessons")
+        self.card = element("lesson-card")
+        self.parts = {
+            name: element(f"lesson-{name}") for name in ("title", "question", "todo", "expect", "why", "hint")
+        }
+        self.answer_row, self.answer_field = element("lesson-answer-row"), element("lesson-answer")
+        self.chips: dict = {}
+        self.shown: str | None = None
+
+    def render(self, session: Session) -> None:
+        course = session.course
+        if not self.chips:
+            for number, lesson in enumerate(LESSONS, 1):
+                chip = document.createElement("button")
+                chip.type = "button"
+                chip.dataset.testid = "lesson"
+                chip.dataset.lesson = lesson.name
+                chip.textContent = f"{number}. {lesson.title}"
+                self.strip.append(chip)
+                self.chips[lesson.name] = chip
+        for name, chip in self.chips.items():
+            done = name in course.done
+            chip.dataset.done = "true" if done else "false"
+            chip.setAttribute("aria-pressed", "true" if name == course.open else "false")
+            chip.setAttribute("aria-label", f"{chip.textContent}: {'done' if done else 'not done yet'}")
+        self.card.hidden = course.open is None
+        self.card.dataset.lesson = course.open or ""
+        if course.open is None:
+            self.shown = None
+            return
+        lesson = BY_NAME[course.open]
+        self.card.dataset.done = "true" if course.open in course.done else "false"
+        if self.shown != lesson.name:  # moved beside its section, filled once
+            self.shown = lesson.name
+            section = document.querySelector(f"main > section.{lesson.section}")
+            section.insertBefore(self.card, section.children.item(1))
+            number = [entry.name for entry in LESSONS].index(lesson.name) + 1
+            texts = {
+                "title": f"Lesson {number}: {lesson.title}", "question": lesson.question, "todo": lesson.todo,
+                "expect": lesson.expect, "why": f"{lesson.why} (reference.py: {lesson.reference})",
+            }  # fmt: skip
+            for part, text in texts.items():
+                self.parts[part].textContent = text
+            self.answer_field.value = ""
+        self.answer_row.hidden = lesson.name != "sum"
+        done = course.open in course.done
+        self.parts["hint"].textContent = "Done: the page saw you do it." if done else course.hint
+
+    def answer(self) -> float | None:
+        try:
+            return float(self.answer_field.value.strip().replace("−", "-"))
+        except ValueError:
+            return None
+
+    def bring_into_view(self) -> None:
+        if not self.card.hidden:
+            self.card.scrollIntoView(js_object({"block": "start"}))

@@ -24,6 +24,11 @@ class Runner:
         self.page = page
         self.cancel_requested = False
 
+    @property
+    def test_part(self) -> str:
+        """Ten digits follow a run on every 4th test image (the whole split is judged once it is over)."""
+        return " on every 4th test image" if self.page.session.ten else ""
+
     def on_cancel(self, _event=None) -> None:
         if self.page.session.refusal("cancel") is None:
             self.cancel_requested = True
@@ -43,7 +48,13 @@ class Runner:
         if how == "step":
             config = TrainConfig(**{**config.as_dict(), "iterations": 1})
         plan = page.session.plan(how)
-        self.start(how, config, plan, page.session.lab.training_run(config, plan, heartbeat=HEARTBEAT))
+        try:
+            run = page.session.lab.training_run(config, plan, heartbeat=HEARTBEAT)
+        except ValueError as exc:  # ten digits train on full batches only
+            page.form.mark_invalid(["batch-size"])
+            page.messages.show_error(f"Cannot train: {exc}.")
+            return
+        self.start(how, config, plan, run)
 
     def teach(self, label: int) -> None:
         """The drawing on the pad is a `label` (0: the pair's smaller digit): keep it, and learn it."""
@@ -59,7 +70,8 @@ class Runner:
         page.keep_examples()
         plan = session.plan("teach")
         before = session.lab.test_report().accuracy
-        self.start("teach", TEACH_CONFIG, plan, session.lab.teaching_run(plan), (digit, before))
+        run = session.lab.teaching_run(plan, HEARTBEAT)
+        self.start("teach", TEACH_CONFIG, plan, run, (digit, before, session.reading.digit))
 
     def start(self, how: str, config: TrainConfig, plan: Plan, run, taught=None) -> None:
         """Mark the page busy now, in the click's tick; drive the run in the frames that follow."""
@@ -69,17 +81,20 @@ class Runner:
         page.apply(page.session.begin_run(how))
         near = "teach" if how == "teach" else "train"
         page.messages.say(f"Learning your {taught[0]}…" if taught else "Preparing the data…", near)
+        self.how = how
         asyncio.ensure_future(self.drive(how, config, plan, run, near, taught, focused))
 
     async def drive(self, how, config, plan, run, near, taught, focused) -> None:
         page, lab = self.page, self.page.session.lab
-        last = None
+        last, outcome = None, "done"
         try:
             await self.prepare(plan)
             last = await self.steps(run, near)
+            outcome = "cancelled" if self.cancel_requested else "done"
         except TrainingDiverged as exc:
             page.apply(page.session.diverged(exc.iteration, exc.loss))
             page.messages.show_error(f"{exc}. Training stopped; the weights in use did not change.")
+            outcome = "diverged"
         else:
             if how == "teach":
                 self.finish_teaching(lab, last, plan, *taught)
@@ -87,8 +102,15 @@ class Runner:
                 self.finish(lab, how, last, config, plan)
         finally:
             page.training.end(how, last.iteration if last else 0, last.elapsed if last else 0.0)
-            page.apply(page.session.idle() | {RUNS})  # the last iteration's curve, drawn now it is over
+            seen = page.session.finished_run(config, outcome, self.rose()) if how != "teach" else set()
+            page.apply(page.session.idle() | {RUNS} | seen)  # the last iteration's curve, drawn now it is over
             page.controls.give_back_focus(focused)
+
+    def rose(self) -> bool:
+        """Whether the training loss went up at some iteration of the run just ended (steps that overshot)."""
+        segments = self.page.session.log.segments
+        losses = [point[0] for point in segments[-1].points] if segments else []
+        return any(after > before for before, after in zip(losses, losses[1:]))
 
     async def prepare(self, plan: Plan) -> None:
         """Build the gradient's pixel columns a chunk at a time, so the page paints and Cancel works meanwhile."""
@@ -110,7 +132,7 @@ class Runner:
                 page.apply(page.session.record(last))
                 page.messages.say(
                     f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
-                    f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%",
+                    f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%{self.test_part}",
                     near,
                 )
             await asyncio.sleep(0)  # let the page paint and take input
@@ -134,14 +156,16 @@ class Runner:
             page.messages.say(f"Cancelled: using the weights after {done}.")
         else:
             what = {"train": "Trained", "step": "Stepped", "continue": "Continued"}[how]
-            page.messages.say(f"{what}: {done}; test accuracy {last.test_accuracy * 100:.2f}%.")
+            page.messages.say(f"{what}: {done}; test accuracy {lab.test_report().accuracy * 100:.2f}%.")
         page.keep_weights("train")
 
-    def finish_teaching(self, lab, last: Progress | None, plan: Plan, digit: int, before: float) -> None:
+    def finish_teaching(self, lab, last: Progress | None, plan: Plan, digit: int, before: float, read: int) -> None:
         page = self.page
         if last is None or last.iteration == 0:
             what = "Cancelled" if self.cancel_requested else f"Already read as {a(digit)}"
             page.messages.say(f"{what}; your {digit} is kept as an example for later training.", "teach")
+            page.apply(page.session.saw("taught", ten=page.session.ten, label=digit, read=read, before=before,
+                                        after=before, learned=read == digit))  # fmt: skip
             return
         adopted = page.session.adopt(lab, last, TEACH_CONFIG, "taught", plan)
         if isinstance(adopted, str):
@@ -150,7 +174,11 @@ class Runner:
         page.apply(adopted)
         steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
         wrong = "" if lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
-        change = f"test accuracy {before * 100:.2f}% → {last.test_accuracy * 100:.2f}%"
+        after = lab.test_report().accuracy
+        change = f"test accuracy {before * 100:.2f}% → {after * 100:.2f}%"
         weight = f"it weighs as much as {TEACH_WEIGHT:.0f} training images"
         page.messages.say(f"Learned your {digit} in {steps}{wrong} ({weight}); {change}.", "teach")
         page.keep_weights("teach")
+        learned = page.session.reading is not None and page.session.reading.digit == digit
+        page.apply(page.session.saw("taught", ten=page.session.ten, label=digit, read=read, before=before,
+                                    after=after, learned=learned))  # fmt: skip

@@ -6,11 +6,13 @@ Every view has `render(session)`, called by the controller whenever something it
 
 from __future__ import annotations
 
+import json
+
+from ..honesty import SURE
 from ..model import log1pexp, sigmoid
-from ..novelty import SURE
 from ..render import diverging_rgba, ghost_rgba, gray_rgba, ink_rgba
 from ..session import Session
-from ..words import a, either
+from ..words import a
 from .dom import document, element, js_bytes, js_object, window
 
 STAGE_CANVASES = ("stage-crop", "stage-scaled", "model-input")
@@ -47,7 +49,7 @@ class Pad:
 
 
 class Verdict:
-    """Section 2: the digit read, in words that admit doubt, and the two probability bars."""
+    """Section 2: the digit read, in words that admit doubt, and the probability bars (two, or ten)."""
 
     def __init__(self):
         self.root = element("prediction")
@@ -55,31 +57,65 @@ class Verdict:
         self.message = element("message")
         self.bars = [element("bar-0"), element("bar-1")]
         self.values = [element("p0"), element("p1")]
+        self.ten = element("bars-ten")
+        self.ten_bars: list = []  # (row, bar, value) per digit, made on first use
 
     def render(self, session: Session) -> None:
         reading, data = session.reading, self.root.dataset
         data.flipped = "true" if session.flipped else "false"
+        data.looksLike = data.probs = data.scores = ""
         if reading is None:
             data.digit = data.p1 = data.z = data.side = ""
             data.sure = "false"
             self.digit.textContent = "?"
             self.message.textContent = session.empty
-            for bar, value in zip(self.bars, self.values):
+            for bar, value in [*zip(self.bars, self.values), *((b, v) for _, b, v in self.ten_bars)]:
                 bar.style.width = "0%"
                 value.textContent = "–"
             return
-        p1, honesty = reading.p1, reading.honesty
+        words = self.render_ten(session) if session.ten else self.render_pair(reading)
         data.digit = str(reading.digit)
-        data.p1 = repr(p1)
-        data.z = repr(reading.z)
-        data.sure = "true" if honesty is None or honesty.sure else "false"
-        data.side = str(int(p1 >= 0.5))  # which colour: the pair's smaller or larger digit
+        data.z = repr(session.comparison().z)
+        data.sure = "true" if reading.honesty is None or reading.honesty.sure else "false"
         self.digit.textContent = str(reading.digit)
-        words = verdict_words(reading)
         self.message.textContent = f"The flipped input (section 4): {words}" if session.flipped else words
+
+    def render_pair(self, reading) -> str:
+        p1, honesty, data = reading.p1, reading.honesty, self.root.dataset
+        data.p1 = repr(p1)
+        data.side = str(int(p1 >= 0.5))  # which colour: the pair's smaller or larger digit
+        if honesty and honesty.unlike:
+            data.looksLike = str(honesty.looks_like)
         for bar, value, p in zip(self.bars, self.values, (1 - p1, p1)):
             bar.style.width = f"{p * 100:.1f}%"
             value.textContent = f"{p:.3f}"
+        return verdict_words(reading)
+
+    def render_ten(self, session: Session) -> str:
+        reading, data = session.reading, self.root.dataset
+        data.p1 = repr(reading.p)
+        data.side = "1"
+        data.probs = json.dumps(reading.probabilities)
+        data.scores = json.dumps(reading.scores)
+        if not self.ten_bars:
+            self.ten_bars = [self.ten_bar(digit) for digit in range(10)]
+        other = session.other_digit()
+        for digit, (row, bar, value) in enumerate(self.ten_bars):
+            p = reading.probabilities[digit]
+            bar.style.width = f"{p * 100:.1f}%"
+            value.textContent = f"{p:.3f}"
+            row.className = "bar" + (" read" if digit == reading.digit else " other" if digit == other else "")
+        return ten_verdict_words(reading)
+
+    def ten_bar(self, digit: int):
+        row = document.createElement("div")
+        name, track, bar, value = (document.createElement(t) for t in ("span", "div", "i", "output"))
+        name.textContent = str(digit)
+        bar.dataset.testid = f"bar-ten-{digit}"
+        track.append(bar)
+        row.append(name, track, value)
+        self.ten.append(row)
+        return row, bar, value
 
 
 def verdict_words(reading) -> str:
@@ -87,15 +123,25 @@ def verdict_words(reading) -> str:
     p = max(reading.p1, 1 - reading.p1)
     honesty, read = reading.honesty, a(reading.digit)
     if honesty and honesty.unlike:
-        pair = either(reading.digits)
+        first, second = reading.digits
         return (
-            f"This doesn't look like {pair}: the model can only answer one of the two. "
-            f"(Nearest training {' or '.join(map(str, reading.digits))}: {honesty.distance:.1f} away; "
-            f"genuine ones are within {honesty.radius:.1f}.)"
+            f"This looks like {a(honesty.looks_like)}: the {first}-versus-{second} model can only answer "
+            f"{first} or {second} (it leans to {reading.digit}). The ten-digit model gives {first} and {second} "
+            f"{honesty.share:.0%} together."
         )
     if honesty and not honesty.confident:
         return f"Unsure: it leans to {read}, but p({reading.digit}) = {p:.3f} is below {SURE:.2f}."
     return f"It reads {read}, sure: p({reading.digit}) = {p:.3f}."
+
+
+def ten_verdict_words(reading) -> str:
+    digit, runner_up, p = reading.digit, reading.runner_up, reading.probabilities
+    if not reading.honesty.confident:
+        return (
+            f"Unsure: it leans to {a(digit)}, but p({digit}) = {p[digit]:.3f} is below {SURE:.2f}; "
+            f"next comes {a(runner_up)} ({p[runner_up]:.3f})."
+        )
+    return f"It reads {a(digit)}, sure: p({digit}) = {p[digit]:.3f}."
 
 
 class SampleLabel:
@@ -159,31 +205,52 @@ class Eyes:
 
 
 class Why:
-    """Section 4: weight x pixel as a map, and the sum written out."""
+    """Section 4: weight x pixel as a map, and the sum written out: the pair's; in ten mode the digit read
+    against the other digit, with the weights W_read - W_other."""
 
     def __init__(self):
         self.map = element("contributions")
         self.scale = element("contribution-scale")
         self.equation = element("equation")
+        self.read = element("compare-read")
 
     def render(self, session: Session) -> None:
-        reading = session.reading
-        if reading is None:
+        comparison = session.comparison()
+        if comparison is None:
             clear_canvas(self.map)
             self.equation.textContent = "Draw something to see the sum."
             self.equation.dataset.z = ""
             return
-        rgba, scale = diverging_rgba(reading.contributions)
+        name_comparison(comparison.digits)
+        rgba, scale = diverging_rgba(comparison.contributions)
         put_pixels(self.map, rgba, 28, 28)
         self.scale.textContent = f"±{scale:.3g}"
-        inked = reading.z - reading.bias
-        count = sum(1 for x in reading.stages.image if x)
+        inked = comparison.z - comparison.bias
+        count = sum(1 for x in comparison.stages.image if x)
         which = "For the flipped input: " if session.flipped else ""
-        self.equation.dataset.z = repr(reading.z)
+        self.equation.dataset.z = repr(comparison.z)
+        other, read = comparison.digits
+        if session.ten:
+            self.read.textContent = a(read)
+            self.equation.textContent = (
+                f"{which}z = log(p{read}/p{other}) = {comparison.bias:+.4f} (b{read} − b{other}) {inked:+.4f} "
+                f"(the {count} inked pixels' (w{read} − w{other})×x) = {comparison.z:.4f};  "
+                f"p({read} | {read} or {other}) = σ(z) = {comparison.p1:.4f}"
+            )
+            return
         self.equation.textContent = (
-            f"{which}z = {reading.bias:+.4f} (bias) {inked:+.4f} (sum of the {count} inked pixels' w×x) "
-            f"= {reading.z:.4f};  p({reading.digits[1]}) = σ(z) = 1/(1+e^−z) = {reading.p1:.4f}"
+            f"{which}z = {comparison.bias:+.4f} (bias) {inked:+.4f} (sum of the {count} inked pixels' w×x) "
+            f"= {comparison.z:.4f};  p({read}) = σ(z) = 1/(1+e^−z) = {comparison.p1:.4f}"
         )
+
+
+def name_comparison(digits) -> None:
+    """The two digits section 4 compares, wherever its captions name them."""
+    for side, digit in zip("ab", digits):
+        for node in document.querySelectorAll(f'[data-compare="{side}"]'):
+            node.textContent = str(digit)
+        for node in document.querySelectorAll(f'[data-compare-article="{side}"]'):
+            node.textContent = a(digit).split()[0]
 
 
 SCORES = [k / 4 for k in range(-40, 41)]  # z from -10 to 10
@@ -209,7 +276,7 @@ class Sigmoid:
         self.lines = {name: js_object(lines) for name, lines in sigmoid_curves().items()}
 
     def render(self, session: Session) -> None:
-        reading = session.reading
+        reading = session.comparison()
         if reading is None:
             for canvas in (self.sigmoid, self.loss):
                 clear_canvas(canvas)
@@ -253,11 +320,16 @@ class FlipView:
         share = flip.size / flipped.ink if flipped.ink else 0.0
         self.size.dataset.value = repr(flip.size)
         self.size.dataset.share = repr(share)
-        self.size.textContent = (
-            f"Moving Σ|Δx| = {flip.size:.3f} of ink ({share:.1%} of the {flipped.ink:.1f} in your drawing) over "
-            f"{flip.pixels} pixels turns {a(before.digit)} into {a(session.reading.digit)} "
-            f"(z = {flip.z:.3f}); no smaller change does."
-        )
+        ink = f"{share:.1%} of the {flipped.ink:.1f} in your drawing"
+        moved = f"Moving Σ|Δx| = {flip.size:.3f} of ink ({ink}) over {flip.pixels} pixels"
+        toward = flipped.toward
+        if toward is None or toward.after.digit == toward.target:
+            result = f"turns {a(before.digit)} into {a(session.reading.digit)}"
+        else:
+            result = (
+                f"makes {a(toward.target)} beat the {before.digit}, but then {a(toward.after.digit)} wins over both"
+            )
+        self.size.textContent = f"{moved} {result} (z = {flip.z:.3f}); no smaller change does."
 
     def say(self, text: str) -> None:
         """No flip exists (or none can be made now): say why where the flip would show."""
@@ -279,7 +351,7 @@ class Attribution:
             gallery.replaceChildren()
         self.root.dataset.total = ""
         self.check.textContent = ""
-        if not self.panel.open:
+        if not self.panel.open or session.ten:
             self.note.textContent = ""
             return
         stages = session.shown_stages()

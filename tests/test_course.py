@@ -1,0 +1,132 @@
+"""The course without the page: every lesson is marked done by the learner's real action only, a near miss gets
+a hint, and progress survives being stored (course.py)."""
+
+import pytest
+
+from digitlab.config import TrainConfig
+from digitlab.course import BY_NAME, LESSONS, Course
+
+FIXED = ("diverge", "threshold", "unknown", "wrong-label", "regularise", "flip")
+
+
+def test_twelve_lessons_in_order_with_the_six_fixed_names():
+    assert len(LESSONS) >= 8 and set(FIXED) <= set(BY_NAME)
+    for lesson in LESSONS:
+        assert lesson.question.endswith("?") and lesson.todo and lesson.expect and lesson.why and lesson.reference
+        assert lesson.section in ("draw", "why", "lab", "judge") and (lesson.model == "ten" or len(lesson.model) == 2)
+
+
+def saw(course, what, **facts):
+    course.saw(what, **facts)
+    return course
+
+
+def reading(p1, unlike=False, sure=True, pair=(0, 1)):
+    return {"p1": p1, "unlike": unlike, "sure": sure, "pair": pair, "ten": False}
+
+
+def test_the_written_sum_is_done_when_the_learner_types_z():
+    course = Course()
+    course.choose("sum")
+    saw(course, "answer", typed=1.23, z=-1.2345, p=0.2)
+    assert "sign" in course.hint and "sum" not in course.done
+    saw(course, "answer", typed=0.2, z=-1.2345, p=0.2)
+    assert "That is p" in course.hint
+    saw(course, "answer", typed=-1.23, z=-1.2345, p=0.2)
+    assert "sum" in course.done and course.hint == ""
+
+
+def test_unsure_and_unknown_are_told_apart():
+    course = Course()
+    course.choose("sigmoid")
+    saw(course, "reading", **reading(0.75))
+    assert "Nearly" in course.hint and "sigmoid" not in course.done
+    saw(course, "reading", **reading(0.55))
+    assert "sigmoid" in course.done
+    course.choose("unknown")
+    saw(course, "reading", **reading(0.7, unlike=False, sure=False, pair=(3, 5)))
+    assert "unknown" not in course.done and "ten-digit model still sees" in course.hint
+    saw(course, "reading", **reading(0.99, unlike=True, sure=False, pair=(3, 5)))
+    assert "unknown" in course.done
+
+
+@pytest.mark.parametrize(
+    "outcome,rises,done", [("diverged", True, True), ("done", True, False), ("done", False, False)]
+)
+def test_diverge_needs_a_gradient_descent_run_that_diverged(outcome, rises, done):
+    course = Course()
+    course.choose("diverge")
+    saw(course, "run", method="gd", outcome=outcome, rises=rises, runs=[])
+    assert ("diverge" in course.done) is done
+    assert (course.hint != "") is (not done and rises)
+    assert "diverge" not in saw(Course(), "run", method="lbfgs", outcome="diverged", rises=True, runs=[]).done
+
+
+def test_regularise_and_lbfgs_need_two_finished_runs_of_the_right_kind():
+    course = Course()
+    course.choose("regularise")
+    saw(course, "run", method="lbfgs", outcome="done", rises=False, runs=[("lbfgs", 30, 0.0006)])
+    assert "regularise" not in course.done and "ten times" in course.hint
+    saw(course, "run", method="lbfgs", outcome="done", rises=False, runs=[("lbfgs", 30, 0.0006), ("lbfgs", 30, 0.003)])
+    assert "regularise" not in course.done  # five times is not ten
+    saw(course, "run", method="lbfgs", outcome="done", rises=False, runs=[("lbfgs", 30, 0.0006), ("lbfgs", 30, 0.006)])
+    assert "regularise" in course.done
+    course.choose("lbfgs")
+    saw(course, "run", method="gd", outcome="done", rises=False, runs=[("gd", 20, 0.0006)])
+    assert "L-BFGS" in course.hint
+    saw(course, "run", method="lbfgs", outcome="done", rises=False, runs=[("gd", 20, 0.0006), ("lbfgs", 20, 0.0006)])
+    assert "lbfgs" in course.done
+
+
+def test_a_wrong_label_must_be_the_other_digit_and_cost_accuracy():
+    course = Course()
+    course.choose("wrong-label")
+    saw(course, "taught", ten=False, label=1, read=1, before=0.99, after=0.99, learned=True)
+    assert "wrong-label" not in course.done and "did not give" in course.hint
+    saw(course, "taught", ten=False, label=1, read=7, before=0.99, after=0.99, learned=True)
+    assert "wrong-label" not in course.done  # the accuracy did not fall
+    saw(course, "taught", ten=False, label=1, read=7, before=0.99, after=0.985, learned=True)
+    assert "wrong-label" in course.done and "teach" not in course.done
+
+
+def test_the_other_lessons():
+    course = Course()
+    saw(course, "threshold", precision=0.98)
+    assert "threshold" not in course.done
+    saw(course, "threshold", precision=0.995)
+    saw(course, "flip")
+    saw(course, "mistake", pair=(0, 1), ten=False)
+    assert "mistakes" not in course.done
+    saw(course, "mistake", pair=(3, 5), ten=False)
+    saw(course, "taught", ten=True, label=7, read=9, before=0.9, after=0.9, learned=True)
+    saw(course, "compare", chosen=None)
+    assert "ten" not in course.done
+    saw(course, "compare", chosen=4)
+    assert {"threshold", "flip", "mistakes", "teach", "ten"} <= course.done
+
+
+def test_progress_survives_storage_and_garbage_counts_as_none():
+    course = Course(["flip", "sum", "nonsense"])
+    assert course.done == {"flip", "sum"}
+    assert Course.from_json(course.to_json()).done == {"flip", "sum"}
+    for garbage in ("[", "{}", "[1, 2]", None, '"flip"'):
+        assert Course.from_json(garbage).done == set()
+
+
+def test_the_run_record_per_model_feeds_the_rules(monkeypatch):
+    from pathlib import Path
+
+    from digitlab.data import read_pair
+    from digitlab.lab import Lab
+    from digitlab.session import LESSONS as CHANGED
+    from digitlab.session import Session
+    from digitlab.weights import load_weights
+
+    root = Path(__file__).resolve().parents[1]
+    session = Session(Lab(read_pair(root / "site" / "data", 0, 1)[0], load_weights(root / "weights" / "mnist01.json")))
+    assert session.finished_run(TrainConfig(l2=0.0006), "done", False) == set()
+    assert session.finished_run(TrainConfig(l2=0.0006), "cancelled", False) == set()
+    assert session.finished_run(TrainConfig(l2=0.01), "done", False) == {CHANGED}
+    assert "regularise" in session.course.done and session.finished == {
+        "0-1": [("lbfgs", 30, 0.0006), ("lbfgs", 30, 0.01)]
+    }
