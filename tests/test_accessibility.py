@@ -61,7 +61,7 @@ def test_the_pad_fits_a_landscape_phone_and_the_badge_does_not_wrap(browser, sit
     pad = page.locator('[data-testid="pad"]')
     pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
-    assert box["height"] <= 390 and box["y"] >= 0 and box["y"] + box["height"] <= 390
+    assert box["height"] <= 390 and box["y"] >= 0 and box["y"] + box["height"] <= 390 + 1  # scrolled to a fraction
     page.set_viewport_size({"width": 360, "height": 740})
     page.evaluate("document.querySelector('[data-testid=offline-badge]').hidden = false")
     badge = page.locator('[data-testid="offline-badge"]').bounding_box()

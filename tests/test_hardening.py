@@ -173,10 +173,13 @@ def test_digits_removed_in_one_tab_are_removed_by_identity_and_damaged_ones_skip
     second = context.new_page()
     second.goto(site_url)
     wait_ready(second)
+    first.bring_to_front()  # the tab in use is in front: a hidden one paints (and takes strokes) rarely
     stroke(first, line_points(0.5, 0.15, 0.5, 0.85))
     teach(first, 1)
+    second.bring_to_front()
     stroke(second, line_points(0.6, 0.15, 0.4, 0.85))
     teach(second, 1)  # merged with the first tab's
+    first.bring_to_front()
     first.wait_for_function("document.querySelector('[data-testid=example-count]').textContent === '2'")
     first.click('[data-testid="your-digits"] .remove[data-index="0"]')  # the first tab's own digit
     stored = json.loads(first.evaluate("localStorage.getItem('digitlab:/:0-1:examples')"))

@@ -71,7 +71,7 @@ def test_each_pair_keeps_its_own_weights_and_refuses_another_pairs_file(app, tmp
     path.write_text(json.dumps(trained))
     app.set_input_files('[data-testid="import-weights"]', str(path))
     app.wait_for_selector('[data-testid="error"]:not([hidden])')
-    assert "it reads 4 versus 9, and this page reads 0 versus 1" in error_text(app)
+    assert "it holds a 4-versus-9 model, and this page reads 0 versus 1" in error_text(app)
     choose(app, 9, 4)
     assert "trained in this browser" in active(app)
     assert np.allclose(export(app)["w"], trained["w"])

@@ -10,7 +10,6 @@ from browser import (
     READY,
     active,
     clear,
-    ellipse_points,
     error_text,
     export,
     line_points,
@@ -60,9 +59,11 @@ def check_invariants(page, pair: tuple[int, int]) -> None:
     value = float(attribute(page, "test-accuracy", "data-value"))
     shown = f"{value * 100:.2f}%"
     assert text(page, "test-accuracy").startswith(shown) and f"test accuracy here {shown}" in active(page)
+    looks_like = attribute(page, "prediction", "data-looks-like")  # what the drawing looks like may be named too
+    allowed = set(pair) | ({int(looks_like)} if looks_like else set())
     for testid in STATUSES + ["message", "equation", "flip-size", "rates", "sample-label"]:
         sentence = page.locator(f'[data-testid="{testid}"]').text_content()
-        assert digits_named(sentence) <= set(pair), (testid, sentence)
+        assert digits_named(sentence) <= allowed, (testid, sentence)
     name = f"{pair[0]}-{pair[1]}"
     assert page.evaluate("location.hash") == f"#pair={name}" and page.get_attribute("body", "data-pair") == name
     assert sorted(int(page.input_value(f'[data-testid="digit-{s}"]')) for s in "ab") == list(pair)
@@ -274,52 +275,6 @@ def test_on_a_phone_the_verdict_is_in_view_after_a_stroke_and_every_control_is_b
             .filter(([, h]) => h < 44)"""
     )
     assert small == []
-
-
-SEVEN = [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]
-FOUR = [(0.6, 0.85), (0.6, 0.15), (0.25, 0.6), (0.75, 0.6)]
-
-
-def test_each_try_this_prompt_does_what_it_says(app):
-    """Followed as a learner reads them in section 6, in order."""
-    prompts = app.locator('[data-testid="try-this"] li')
-    assert prompts.count() == 5
-    # 1. Watch it bounce: 3 and 5, gradient descent, learning rate 10, Train.
-    choose(app, 3, 5)
-    train(app, method="gd", lr=10, iterations=30)
-    assert re.search(r"The training loss rose at \d+ of them", text(app, "runs-note"))
-    app.fill('[data-testid="iterations"]', "1")
-    before = runs(app)
-    app.click('[data-testid="step"]')
-    app.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
-    assert "over 31 iterations" in attribute(app, "loss-chart", "aria-label")
-    # 2. Make it diverge: gradient descent, learning rate 1e4, Train: off the chart at once, weights kept.
-    choose(app, 0, 1)
-    train(app, method="gd", lr="1e4", iterations=30)
-    assert "Diverged at iteration 1" in attribute(app, "loss-chart", "aria-label")
-    placed = [box[0] for box in json.loads(attribute(app, "loss-chart", "data-labels"))]
-    assert any(t.startswith("diverged: loss") for t in placed) and "shipped" in active(app)
-    # 3. A tall, thin 0 on 0 and 1: which digit, and which pixels pulled it there.
-    stroke(app, ellipse_points(0.5, 0.5, 0.075, 0.36))
-    assert verdict(app)[0] == "1" and text(app, "contribution-scale") != "–"
-    # 4. 1 and 7: a 7 taught as a 1 costs test accuracy.
-    choose(app, 1, 7)
-    clear(app)
-    stroke(app, SEVEN, steps_between=3)
-    assert verdict(app)[0] == "7"
-    teach(app, 0)
-    before, after = (
-        float(v) for v in re.search(r"test accuracy ([\d.]+)% → ([\d.]+)%", text(app, "teach-status")).groups()
-    )
-    assert after <= before and text(app, "teach-status").startswith("Learned your 1")
-    # 5. 4 and 9: Flip it on a 4.
-    choose(app, 4, 9)
-    clear(app)
-    stroke(app, FOUR, steps_between=3)
-    assert verdict(app)[0] == "4"
-    app.click('[data-testid="flip"]')
-    app.wait_for_selector('[data-testid="flip-size"]:not([hidden])')
-    assert verdict(app)[0] == "9" and "turns a 4 into a 9" in text(app, "flip-size")
 
 
 def test_an_8_is_an_8(app):

@@ -37,7 +37,7 @@ BAD_FILES = [
     ('{"w": [' + ",".join(["Infinity"] * 784) + '], "b": 0}', "Infinity"),
     ('{"w": [' + ",".join(['"0"'] * 784) + '], "b": 0}', "not a number"),
     ('{"b": 0}', "missing"),
-    ('{"digits": [3, 5], "w": [' + ZEROS + '], "b": 0}', "it reads 3 versus 5, and this page reads 0 versus 1"),
+    ('{"digits": [3, 5], "w": [' + ZEROS + '], "b": 0}', "it holds a 3-versus-5 model, and this page reads 0 versus 1"),
     ('{"format": "digitlab-weights/9", "w": [' + ZEROS + '], "b": 0}', "is not 'digitlab-weights/1'"),
     ("[" * 20_000, "nested more than"),
     ('{"w": [' + "9" * 401 + "," + ",".join(["0"] * 783) + '], "b": 0}', "too large"),
@@ -263,10 +263,12 @@ def test_a_digit_taught_in_one_tab_is_not_lost_by_another(make_page, site_url):
     second = first.context.new_page()
     second.goto(site_url)
     second.wait_for_selector(READY)
+    first.bring_to_front()  # a person uses the tab in front: a hidden one paints (and takes strokes) rarely
     for page, points in ((first, line_points(0.5, 0.15, 0.5, 0.85)), (first, line_points(0.6, 0.15, 0.4, 0.85))):
         clear(page)
         stroke(page, points)
         teach(page, 1)
+    second.bring_to_front()
     clear(second)
     stroke(second, line_points(0.4, 0.15, 0.6, 0.85))
     teach(second, 1)

@@ -181,7 +181,7 @@ class Session:
             return f"you have taught no digits {'here' if self.ten else 'on this pair'}"
         return None
 
-    def begin(self, activity: Activity, loading: tuple[int, int] | None = None) -> Changes:
+    def begin(self, activity: Activity, loading: tuple[int, int] | str | None = None) -> Changes:
         self.activity, self.loading = activity, loading
         return Changes({ACTIVITY})
 

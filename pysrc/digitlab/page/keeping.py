@@ -99,6 +99,8 @@ class Keeper:
         return Course.from_json(self.storage.get(self.lessons_key))
 
     def save_lessons(self, course: Course) -> str | None:
+        if not course.done:  # nothing to keep: a next learner finds no trace
+            return self.storage.forget(self.lessons_key)
         return self.storage.set(self.lessons_key, course.to_json())
 
     def forget_everything(self) -> str | None:

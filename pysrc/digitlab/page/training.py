@@ -14,9 +14,14 @@ from ..model import Progress, TrainingDiverged
 from ..session import RUNS
 from ..words import a
 from .controller import Controller
-from .dom import document
+from .dom import document, window
 
-HEARTBEAT = 0.03  # seconds of mini-batch work between two chances for the page to paint
+HEARTBEAT = 0.03  # seconds of work between two chances for the page to paint and take input
+
+
+async def breathe() -> None:
+    """Let the page take input and paint (main.js: a MessageChannel task, not a timer a hidden tab throttles)."""
+    await window.digitlab.breathe()
 
 
 class Runner:
@@ -115,14 +120,14 @@ class Runner:
     async def prepare(self, plan: Plan) -> None:
         """Build the gradient's pixel columns a chunk at a time, so the page paints and Cancel works meanwhile."""
         for _ in plan.design.build_columns():
-            await asyncio.sleep(0)
+            await breathe()
             if self.cancel_requested:
                 return
 
     async def steps(self, run, near: str) -> Progress | None:
         """Step through a run, showing each iteration and yielding to the browser in between."""
         page, last = self.page, None
-        await asyncio.sleep(0)  # paint the "training" state before the first iteration
+        await breathe()  # paint the "training" state before the first iteration
         if self.cancel_requested:
             return None
         for progress in run:
@@ -135,7 +140,7 @@ class Runner:
                     f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%{self.test_part}",
                     near,
                 )
-            await asyncio.sleep(0)  # let the page paint and take input
+            await breathe()  # let the page paint and take input
             if self.cancel_requested:
                 break
         return last
