@@ -239,7 +239,8 @@ def test_charts_label_the_true_range_scale_to_the_run_and_mark_divergence(app):
     assert "over 4 iterations" in chart_summary(app)
     app.fill('[data-testid="iterations"]', "5000")
     app.click('[data-testid="train"]')
-    app.wait_for_function(f"{RUNNING} && document.querySelector('[data-testid=progress]').value >= 3", polling=50)
+    this_run = "document.querySelector('[data-testid=progress]').max == 5000"  # not the last run's numbers
+    app.wait_for_function(f"{RUNNING} && {this_run} && document.querySelector('[data-testid=progress]').value >= 3")
     app.click('[data-testid="cancel"]')
     app.wait_for_selector(TRAINING_DONE)
     run = int(record(app)["iterations"])

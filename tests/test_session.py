@@ -230,3 +230,12 @@ def test_the_address_names_a_pair_or_says_why_not():
 def test_the_shipped_0_1_weights_still_load_and_score_within_bounds():
     weights = load_weights(ROOT / "weights" / "mnist01.json")
     assert weights.meta["alpha"] and Lab(read_pair(ROOT / "site" / "data", 0, 1)[0], weights).taught_rows(weights) == []
+
+
+def test_a_run_that_leads_to_no_weights_says_so_and_gives_way(session):
+    run(session, "train", TrainConfig(iterations=2))
+    session.begin_run("train")  # a fresh run, cancelled before its first step
+    session.run_failed("was cancelled before its first step")
+    assert session.log.segments[-1].failed and not session.shipped  # the earlier run's weights stay in use
+    run(session, "step", TrainConfig(iterations=1))
+    assert [s.failed for s in session.log.segments] == [None]  # the failed attempt gave way

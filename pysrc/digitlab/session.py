@@ -85,6 +85,7 @@ class Segment:
     skip: int = 0
     points: list[tuple[float, float, float, float]] = field(default_factory=list)  # losses, then accuracies
     diverged: tuple[int, float] | None = None  # (iteration across the runs, loss) where the loss blew up
+    failed: str | None = None  # why its weights were not kept ("diverged at iteration 3"), if they were not
 
     @property
     def last(self) -> int:
@@ -107,7 +108,7 @@ class RunLog:
     def begin(self, how: str, weights_in_use: Weights) -> None:
         if how == "train" or self.ends_at is not weights_in_use:
             self.segments, self.ends_at = [], None
-        self.segments = [s for s in self.segments if s.diverged is None]  # its weights were rolled back
+        self.segments = [s for s in self.segments if s.failed is None]  # what it drew led to no weights
         if self.segments:
             self.segments.append(Segment(how, self.iterations, skip=1))
         else:
@@ -122,6 +123,12 @@ class RunLog:
     def diverge(self, iteration: int, loss: float) -> None:
         segment = self.segments[-1]
         segment.diverged = (segment.first + iteration, loss)
+        segment.failed = f"diverged at iteration {segment.first + iteration}"
+
+    def fail(self, why: str) -> None:
+        """The run under way ended without weights ("was cancelled before its first step")."""
+        if self.segments:
+            self.segments[-1].failed = why
 
 
 class Session:
@@ -308,6 +315,11 @@ class Session:
 
     def diverged(self, iteration: int, loss: float) -> Changes:
         self.log.diverge(iteration, loss)
+        return Changes({RUNS})
+
+    def run_failed(self, why: str) -> Changes:
+        """The run ended without weights to adopt (cancelled before its first step, no step to take)."""
+        self.log.fail(why)
         return Changes({RUNS})
 
     def adopt(self, lab: Lab, progress: Progress, config: TrainConfig, how: str, plan: Plan) -> Changes | str:

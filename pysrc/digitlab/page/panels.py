@@ -362,9 +362,9 @@ class WeightMap:
 
 
 def runs_note(log) -> str:
-    """What the curves show: the runs that led to the weights in use, and a last one that diverged, if any."""
-    kept = [segment for segment in log.segments if segment.diverged is None and segment.points]
-    diverged = next((segment.diverged for segment in log.segments if segment.diverged), None)
+    """What the curves show: the runs that led to the weights in use, and a last one that led to none, if any."""
+    kept = [segment for segment in log.segments if segment.failed is None and segment.points]
+    failed = log.segments[-1].failed if log.segments else None
     if kept:
         losses = [point[0] for segment in kept for point in segment.points]
         rises = sum(1 for before, after in zip(losses, losses[1:]) if after > before)
@@ -375,11 +375,13 @@ def runs_note(log) -> str:
         if rises:
             said += f" The training loss rose at {rises} of them: steps that overshot."
     else:
-        said = "No run in this page led to the weights in use."
-        if not diverged:
-            said += " Press Train in browser."
-    if diverged:
-        said += f" The last run diverged at iteration {diverged[0]}: it was stopped, and its weights were not kept."
+        said = (
+            "No run drawn here led to the weights in use."
+            if failed
+            else ("No run in this page led to the weights in use. Press Train in browser.")
+        )
+    if failed:
+        said += f" The last run {failed}: it was stopped, and its weights were not kept."
     return said
 
 
@@ -395,7 +397,7 @@ def draw_curves(log, loss_chart, accuracy_chart) -> None:
             for name, value in zip(series, point):
                 series[name].append([x, value])
     starts = [{"x": s.first, "label": s.how} for s in log.segments]
-    diverged = next((s.diverged for s in log.segments if s.diverged), None)
+    diverged = next((s.diverged for s in log.segments if s.diverged), None)  # drawn up to where it blew up
     last = max(log.iterations, diverged[0] if diverged else 0, 1)
     losses = [v for name in ("loss", "test_loss") for _, v in series[name]]
     marker = None

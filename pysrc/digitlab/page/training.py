@@ -149,6 +149,7 @@ class Runner:
         """Adopt the weights of the last finished iteration and say what happened."""
         page = self.page
         if last is None or (self.cancel_requested and last.iteration == 0):
+            page.apply(page.session.run_failed("was cancelled before its first step"))
             page.messages.say("Cancelled before the first step: the weights in use did not change.")
             return
         adopted = page.session.adopt(lab, last, config, "browser", plan)
@@ -167,6 +168,7 @@ class Runner:
     def finish_teaching(self, lab, last: Progress | None, plan: Plan, digit: int, before: float, read: int) -> None:
         page = self.page
         if last is None or last.iteration == 0:
+            page.apply(page.session.run_failed("took no step"))
             what = "Cancelled" if self.cancel_requested else f"Already read as {a(digit)}"
             page.messages.say(f"{what}; your {digit} is kept as an example for later training.", "teach")
             page.apply(page.session.saw("taught", ten=page.session.ten, label=digit, read=read, before=before,
