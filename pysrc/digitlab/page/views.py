@@ -220,6 +220,8 @@ class Why:
             clear_canvas(self.map)
             self.equation.textContent = "Draw something to see the sum."
             self.equation.dataset.z = ""
+            name_comparison(("the other digit", "the digit read") if session.ten else session.digits)
+            self.read.textContent = "?"
             return
         name_comparison(comparison.digits)
         rgba, scale = diverging_rgba(comparison.contributions)
@@ -250,7 +252,7 @@ def name_comparison(digits) -> None:
         for node in document.querySelectorAll(f'[data-compare="{side}"]'):
             node.textContent = str(digit)
         for node in document.querySelectorAll(f'[data-compare-article="{side}"]'):
-            node.textContent = a(digit).split()[0]
+            node.textContent = a(digit).split()[0] if isinstance(digit, int) else ""
 
 
 SCORES = [k / 4 for k in range(-40, 41)]  # z from -10 to 10
