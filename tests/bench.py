@@ -470,13 +470,15 @@ def bench_webkit_slow_link(base: str, rounds: int) -> dict:
     for _ in range(rounds):
         for name in ("app", "hello"):
             engine = WebKit()  # a fresh, empty profile each time: a first visit
-            started = time.perf_counter()
-            engine.goto(f"{url}{name}/")
-            engine.wait("document.body.dataset.ready === 'true'", 180)
-            times[name].append(time.perf_counter() - started)
-            if name == "app":
-                boots.add(engine.eval("document.body.dataset.boot"))
-            engine.quit()
+            try:
+                started = time.perf_counter()
+                engine.goto(f"{url}{name}/")
+                engine.wait("document.body.dataset.ready === 'true'", 180)
+                times[name].append(time.perf_counter() - started)
+                if name == "app":
+                    boots.add(engine.eval("document.body.dataset.boot"))
+            finally:
+                engine.quit()
     server.release.set()
     server.shutdown()
     return {"app_s": times["app"], "hello_s": times["hello"], "ratio": median(times["app"]) / median(times["hello"]),

@@ -96,11 +96,22 @@ def faulty_handler(directory: Path, faults: Faults, released: threading.Event):
                 return super().do_GET()
             if fault[0] == "status":
                 return self.send_error(fault[1])
-            body = (directory / path).read_bytes()
+            file = directory / path
+            if file.is_dir():  # a folder's address answers with its index, as the plain server does
+                file = file / "index.html"
+            if not file.is_file():
+                return self.send_error(404)
+            body = file.read_bytes()
             self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Type", self.guess_type(str(file)))
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            if fault[0] == "paced":
+                for start in range(0, len(body), 16384):
+                    chunk = body[start : start + 16384]
+                    fault[1].wait_for(len(chunk))
+                    self.wfile.write(chunk)
+                return None
             if fault[0] == "corrupt":
                 middle = len(body) // 2
                 self.wfile.write(
