@@ -414,7 +414,8 @@ def bench_ten(browser, base: str, strokes: int) -> dict:
             new MutationObserver((_, seen) => {
                 if (document.body.dataset.training !== 'false') return;
                 seen.disconnect();
-                resolve(performance.now() - pressed);
+                const stopped = performance.getEntriesByName('digitlab:run-stopped').at(-1).startTime;
+                resolve({stopped: stopped - pressed, idle: performance.now() - pressed});
             }).observe(document.body, {attributes: true});
             document.querySelector('[data-testid=cancel]').click();
         }, 3000);
@@ -428,7 +429,8 @@ def bench_ten(browser, base: str, strokes: int) -> dict:
         "train_iterations": run["iterations"],
         "test_accuracy": accuracy,
         "during_training": tasks,
-        "cancel_ms": cancel_ms,
+        "cancel_ms": cancel_ms["stopped"],  # the run's last step over
+        "cancel_to_idle_ms": cancel_ms["idle"],  # and its weights measured on the test split, shown
     }
 
 
@@ -678,7 +680,8 @@ def print_table(r: dict) -> None:
         ("ten: default run in browser, click to weights", f"{ten['train_click_to_weights_ms'] / 1000:.1f} s",
          f"{ten['train_iterations']} iterations, test accuracy {ten['test_accuracy']:.3f} (targets 30 s, 0.88)"),
         *long_task_rows("during the ten-digit run", ten["during_training"]),
-        ("ten: Cancel to stopped", f"{ten['cancel_ms']:.0f} ms", "target <= 100 ms"),
+        ("ten: Cancel to the run stopped", f"{ten['cancel_ms']:.0f} ms", "target <= 100 ms"),
+        ("ten: Cancel to idle, the weights measured on 2,000 test images", f"{ten['cancel_to_idle_ms']:.0f} ms", ""),
         ("honest verdict: other digits flagged, worst pair", f"{honesty['worst_other'][1]:.1%}",
          f"{honesty['worst_other'][0]} (target >= 90%)"),
         ("honest verdict: genuine digits flagged, worst pair", f"{honesty['worst_genuine'][1]:.1%}",

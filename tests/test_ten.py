@@ -15,7 +15,7 @@ from digitlab.data import PAIRS, read_ten
 from digitlab.honesty import PAIR_SHARE
 from digitlab.preprocess import mnist_stages
 from digitlab.sparse import Design
-from digitlab.ten import TenLab, compare, flip_toward, read
+from digitlab.ten import MEASURE_CHUNK, TenLab, compare, flip_toward, read
 from digitlab.weights import TenWeights, WeightsError, any_weights_from_json, ten_weights_from_dict, what_it_holds
 from oracle import bundle_arrays
 
@@ -77,6 +77,22 @@ def test_the_report_counts_what_numpy_counts(lab, shipped, arrays):
     assert report.accuracy == pytest.approx(np.mean(read_as == yt), abs=1e-12)
     assert report.per_digit == pytest.approx(list(np.diag(expected) / expected.sum(1)))
     assert [m[0] for m in report.mistakes] == list(np.flatnonzero(read_as != yt))
+
+
+def test_new_weights_are_measured_a_chunk_at_a_time_to_what_numpy_gives(lab, shipped):
+    """After a run the page measures the new weights between breaths (ten.MEASURE_CHUNK images per task)."""
+    other = TenWeights([list(row) for row in shipped.W], [b + 0.5 * k for k, b in enumerate(shipped.b)], {})
+    lab.use(other)
+    try:
+        n = lab.design("test").n
+        assert len(list(lab.measuring())) == math.ceil(n / MEASURE_CHUNK) > 1
+        assert list(lab.measuring()) == []  # measured already: nothing left to do
+        X = np.frombuffer(lab.design("test").pixels, np.uint8).reshape(n, -1) / 255
+        Z = X @ np.array(other.W).T + np.array(other.b)
+        P = np.exp(Z - np.logaddexp.reduce(Z, axis=1, keepdims=True))
+        assert np.abs(np.array(lab.test_probabilities()) - P).max() < 1e-12
+    finally:
+        lab.reset()
 
 
 def test_the_shipped_weights_are_what_the_code_trains_and_within_half_a_point_of_scikit_learn(shipped, arrays):

@@ -5,7 +5,7 @@ like. And any verdict below SURE is said to be unsure.
 
 PAIR_SHARE was chosen on the bundled test split (images no model trained on), over all 45 pairs, with the
 shipped ten-digit weights: at 0.15 it flags at least 90.6% of the other eight digits (worst pair 8-9) and at
-most 5.0% of the pair's own (worst 3-5); tests/test_honesty.py measures it again from the files.
+most 5.0% of the pair's own (worst 3-5); tests/test_ten.py measures it again from the files.
 """
 
 from __future__ import annotations

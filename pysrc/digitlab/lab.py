@@ -147,6 +147,11 @@ class Lab:
         return i, self.bundle.test.labels[i], self.bundle.test.image_bytes(i)
 
     # ---- judging
+    def measuring(self) -> Iterator[None]:
+        """TenLab.measuring's counterpart: one score per image, ~40 ms in the page, so in one go."""
+        self.test_probabilities()
+        yield
+
     def test_probabilities(self) -> list[float]:
         if self._test_p1 is None or self._test_p1[0] is not self.weights:
             self._test_p1 = (self.weights, probabilities(self.test_set, self.weights.w, self.weights.b))

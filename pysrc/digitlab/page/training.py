@@ -95,6 +95,7 @@ class Runner:
         try:
             await self.prepare(plan)
             last = await self.steps(run, near)
+            window.performance.mark("digitlab:run-stopped")  # the bench times Cancel to here
             outcome = "cancelled" if self.cancel_requested else "done"
         except TrainingDiverged as exc:
             page.apply(page.session.diverged(exc.iteration, exc.loss))
@@ -102,9 +103,9 @@ class Runner:
             outcome = "diverged"
         else:
             if how == "teach":
-                self.finish_teaching(lab, last, plan, *taught)
+                await self.finish_teaching(lab, last, plan, *taught)
             else:
-                self.finish(lab, how, last, config, plan)
+                await self.finish(lab, how, last, config, plan)
         finally:
             page.training.end(how, last.iteration if last else 0, last.elapsed if last else 0.0)
             seen = page.session.finished_run(config, outcome, self.rose()) if how != "teach" else set()
@@ -145,7 +146,12 @@ class Runner:
                 break
         return last
 
-    def finish(self, lab, how: str, last: Progress | None, config: TrainConfig, plan: Plan) -> None:
+    async def measure(self, lab) -> None:
+        """Score the test images with the weights just adopted, a chunk per task, before any view shows them."""
+        for _ in lab.measuring():
+            await breathe()
+
+    async def finish(self, lab, how: str, last: Progress | None, config: TrainConfig, plan: Plan) -> None:
         """Adopt the weights of the last finished iteration and say what happened."""
         page = self.page
         if last is None or (self.cancel_requested and last.iteration == 0):
@@ -156,6 +162,9 @@ class Runner:
         if isinstance(adopted, str):
             page.messages.show_error(adopted)
             return
+        ended = "Cancelled" if self.cancel_requested else "Done"
+        page.messages.say(f"{ended}: measuring the new weights on the test images…")
+        await self.measure(lab)
         page.apply(adopted)
         done = f"{last.iteration} of {last.iterations} iterations in {last.elapsed:.2f} s"
         if self.cancel_requested:
@@ -165,7 +174,7 @@ class Runner:
             page.messages.say(f"{what}: {done}; test accuracy {lab.test_report().accuracy * 100:.2f}%.")
         page.keep_weights("train")
 
-    def finish_teaching(self, lab, last: Progress | None, plan: Plan, digit: int, before: float, read: int) -> None:
+    async def finish_teaching(self, lab, last: Progress | None, plan: Plan, digit: int, before: float, read: int):
         page = self.page
         if last is None or last.iteration == 0:
             page.apply(page.session.run_failed("took no step"))
@@ -178,6 +187,7 @@ class Runner:
         if isinstance(adopted, str):
             page.messages.show_error(adopted, "teach")
             return
+        await self.measure(lab)
         page.apply(adopted)
         steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
         wrong = "" if lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
