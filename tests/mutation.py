@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = {  # module -> the test files that cover it
-    "reference": ["test_reference.py"],
+    "reference": ["test_reference.py", "test_softmax.py"],
     "model": ["test_model.py", "test_reference.py"],
     "sparse": ["test_model.py", "test_reference.py"],
     "flip": ["test_flip.py", "test_session.py"],

@@ -238,6 +238,14 @@ def test_roc_auc_rates_and_calibration_against_scikit_learn():
     assert brier(p1, labels) == pytest.approx(brier_score_loss(labels, p1))
     bins = reliability(p1, labels)
     assert sum(count for _, _, count in bins) == 300 and all(0 <= share <= 1 for _, share, _ in bins)
+    # Away from the bins' edges (scikit-learn rounds those otherwise), and with some images at p = 1 exactly.
+    from sklearn.calibration import calibration_curve
+
+    smooth = [*np.clip(np.array(labels) * 0.3 + rng.random(300) * 0.7, 0, 1).tolist(), 1.0, 1.0, 0.97]
+    outcomes = [*labels, 1, 0, 1]
+    observed, predicted = calibration_curve(outcomes, smooth, n_bins=10)
+    ours = reliability(smooth, outcomes)
+    np.testing.assert_allclose([(mean, share) for mean, share, _ in ours], np.column_stack([predicted, observed]))
 
 
 def test_the_training_images_contributions_add_up_to_z_for_shipped_weights(lab):

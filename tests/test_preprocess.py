@@ -1,5 +1,7 @@
 """Drawings to MNIST-style 28x28 inputs: cropping, scaling, centring, polarity, rejection."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -8,6 +10,7 @@ from digitlab.preprocess import (
     NotADigit,
     centre_of_mass,
     guess_ink_is_dark,
+    mnist_stages,
     preprocess_gray,
     preprocess_rgba,
     resize_area,
@@ -81,7 +84,7 @@ def test_rgba_opaque_colours_composite_as_ink():
 
 
 def test_shipped_weights_read_synthetic_digits():
-    weights = load_weights("weights/mnist01.json")
+    weights = load_weights(Path(__file__).resolve().parents[1] / "weights" / "mnist01.json")
     zeros = [zero(box=b) for b in [(90, 60, 190, 220), (30, 40, 110, 200), (100, 150, 200, 260)]]
     zeros.append(zero(angle=25))
     ones = [one(), one(top=(100, 40), bottom=(170, 240)), one(top=(60, 150), bottom=(60, 260))]
@@ -112,3 +115,24 @@ def test_a_dot_is_rejected_as_too_small():
 def test_wrong_buffer_size_is_an_error():
     with pytest.raises(ValueError, match="expected"):
         preprocess_rgba(bytes(10), 280, 280)
+
+
+def test_grey_paper_is_told_by_its_border_against_mid_grey():
+    """Paper is what the border mostly is, measured against mid-grey (128), not against black."""
+    dim_paper = zero(ink="white", paper=(40)).tobytes()  # dim paper, light ink: the ink is not dark
+    pale_paper = zero(ink="black", paper=(200)).tobytes()
+    assert not guess_ink_is_dark(dim_paper, 280, 280)
+    assert guess_ink_is_dark(pale_paper, 280, 280)
+
+
+def test_an_mnist_image_is_shown_where_its_ink_is_on_the_pad():
+    """mnist_stages: the crop box in pad pixels is the ink's bounding box, scaled by the pad's factor."""
+    image = np.zeros((28, 28), np.uint8)
+    image[5:19, 9:12] = 255
+    image[3, 7] = 1  # faint ink counts too
+    stages = mnist_stages(image.tobytes(), pad_scale=10)
+    rows, columns = np.nonzero(image)
+    assert stages.box == (columns.min() * 10, rows.min() * 10, (columns.max() + 1) * 10, (rows.max() + 1) * 10)
+    assert stages.image == [v / 255 for v in image.ravel().tolist()]
+    image[0, 0] = 2  # the very first pixel, alone in its row
+    assert mnist_stages(image.tobytes(), pad_scale=10).box == (0, 0, 120, 190)
