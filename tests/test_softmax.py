@@ -109,3 +109,15 @@ def test_gradient_descent_matches_numpy_and_breathes(small):
 def test_mini_batches_are_refused_for_ten_digits(small):
     with pytest.raises(ValueError, match="full batches"):
         softmax.train(small[0], None, TrainConfig(method="gd", batch_size=8))
+
+
+def test_softmax_and_the_accuracy_it_reports_are_numpys(small, somewhere):
+    design, X, y, s = small
+    W, b = somewhere
+    for z in ([0.0] * 10, [float(v) for v in np.linspace(-700, 700, 10)], [3.0, -1.0, 0.5, 2.0, 2.0, 0, 0, 0, 0, 1.0]):
+        expected = np.exp(np.array(z) - np.logaddexp.reduce(z))
+        np.testing.assert_allclose(softmax.softmax(z), expected, rtol=1e-12, atol=1e-300)
+    fit = complete(softmax.SoftmaxLoss(design).measure(Twin(softmax.joined(W, b))))
+    read_as = (np.array(X) @ np.array(W).T + np.array(b)).argmax(1)
+    assert fit.accuracy == pytest.approx(np.sum(np.array(s) * (read_as == np.array(y))) / np.sum(s), abs=1e-12)
+    assert 0 < fit.accuracy < 1

@@ -170,3 +170,20 @@ def test_teaching_a_digit_fixes_it_in_a_few_steps_on_a_sample(lab, shipped):
     *_, last = [p for p in lab.teaching_run(plan) if p is not None]
     assert lab.examples_right(last.w, last.b, 0.6) and last.iteration < 60
     lab.examples = []
+
+
+def test_the_honest_verdict_is_plain_only_when_sure_and_one_of_the_pair():
+    from digitlab.honesty import SURE, judge
+
+    looks_like_2 = [0.0] * 10
+    looks_like_2[2], looks_like_2[3], looks_like_2[5] = 0.9, 0.06, 0.04
+    seen = judge(0.99, looks_like_2, (3, 5))
+    assert (seen.confident, seen.unlike, seen.looks_like, seen.sure) == (True, True, 2, False)
+    assert seen.share == pytest.approx(0.10, abs=1e-15)
+    a_3 = [0.0] * 10
+    a_3[3], a_3[5] = 0.8, 0.2
+    assert judge(SURE, a_3, (3, 5)).sure  # at SURE exactly: sure
+    assert not judge(SURE - 1e-9, a_3, (3, 5)).sure  # below it: unsure, though one of the pair
+    at_the_share = [0.0] * 10
+    at_the_share[3], at_the_share[2] = PAIR_SHARE, 1 - PAIR_SHARE
+    assert not judge(0.95, at_the_share, (3, 5)).unlike  # flagged only below PAIR_SHARE
