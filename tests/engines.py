@@ -120,16 +120,27 @@ class WebKit:
         Select(self.driver.find_element("css selector", selector)).select_by_visible_text(value)
 
     def stroke(self, selector: str, points) -> None:
+        from selenium.common.exceptions import ElementNotInteractableException
         from selenium.webdriver.common.action_chains import ActionChains
 
         pad = self.driver.find_element("css selector", selector)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", pad)
         width, height = pad.size["width"], pad.size["height"]
         at = [(round((x - 0.5) * width), round((y - 0.5) * height)) for x, y in points]
-        chain = ActionChains(self.driver, duration=20).move_to_element_with_offset(pad, *at[0]).click_and_hold()
-        for (x0, y0), (x1, y1) in zip(at, at[1:]):
-            chain = chain.move_by_offset(x1 - x0, y1 - y0)
-        chain.release().perform()
+        for attempt in (1, 2):
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", pad)
+            chain = ActionChains(self.driver, duration=20).move_to_element_with_offset(pad, *at[0]).click_and_hold()
+            for (x0, y0), (x1, y1) in zip(at, at[1:]):
+                chain = chain.move_by_offset(x1 - x0, y1 - y0)
+            try:
+                chain.release().perform()
+                return
+            except ElementNotInteractableException:
+                # WebKit's driver once refused the first move (its point still out of view while the page
+                # settled after the scroll; 1 run in 5): nothing was drawn, so scroll and draw again.
+                if attempt == 2:
+                    raise
+                chain.reset_actions()  # releases whatever the driver may hold pressed
+                time.sleep(0.5)
 
     def console_errors(self) -> list[str]:
         return []  # WebKit's driver has no console: the page's own list of problems (window.digitlab.problems) has them

@@ -2,8 +2,10 @@
 each digit's data and a pair's shipped weights fetched once (with a deadline, tried twice); then a fresh Lab
 (or TenLab) opened by the controller.
 
-The newest choice wins: one made while another loads replaces it (that download is aborted, so a stalled one
-never holds up the next). One made while a run goes is refused, and the URL says the model in use again.
+The newest choice wins: one made while another loads replaces it, takes over the downloads it needs too and
+aborts the others (so a stalled one never holds up the next; aborting one both need wasted what had arrived,
+and Firefox logs an error for an aborted request its service worker answered). One made while a run goes is
+refused, and the URL says the model in use again.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class PairLoader:
         self.shipped = {"0-1": shipped_0_1}  # shipped weights by pair name, from weights/pairs.json as needed
         self.pairs: dict | None = None  # weights/pairs.json, parsed the first time a pair needs it
         self.task: asyncio.Task | None = None
-        self.abort = None  # aborts the downloads of the load under way
+        self.downloads: dict[str, tuple[asyncio.Future, object]] = {}  # URL -> (bytes to come, its AbortController)
         self.after_open = lambda: None  # what to do once the model asked for is open (a lesson's settings)
 
     def asked(self) -> tuple[int, int] | str | address.Lesson | None:
@@ -101,16 +103,17 @@ class PairLoader:
 
     def stop(self) -> None:
         if self.task is not None and not self.task.done():
-            self.task.cancel()
-            self.abort.abort()
+            self.task.cancel()  # its downloads go on until a newer choice says which it still needs
         self.task = None
 
     async def load(self, pair: tuple[int, int]) -> None:
         """Load what the pair needs (fetching only what is new) and open it; on failure keep the pair in use."""
         page = self.page
-        self.abort = js.AbortController.new()
+        for url, (_, controller) in list(self.downloads.items()):
+            if url not in self.files_for(pair):
+                controller.abort()
         try:
-            lab = await self.lab_for(pair, self.abort.signal)
+            lab = await self.lab_for(pair)
         except asyncio.CancelledError:
             return  # a newer choice took over
         except (OSError, JsException, BundleError, WeightsError) as exc:
@@ -126,23 +129,41 @@ class PairLoader:
         self.after_open()
         self.after_open = lambda: None
 
-    async def lab_for(self, pair: tuple[int, int] | str, signal) -> Lab | TenLab:
+    def files_for(self, pair: tuple[int, int] | str) -> set[str]:
+        """What opening `pair` still has to download."""
+        wanted = {f"data/{digit_file(d)}" for d in (DIGITS if pair == "ten" else pair) if d not in self.digits}
+        return wanted | ({"weights/pairs.json"} if pair != "ten" and self.pairs is None else set())
+
+    async def download(self, url: str) -> bytes:
+        """A file of the site, downloaded once for every choice that needs it (OSError saying why not)."""
+        if url not in self.downloads:
+            controller = js.AbortController.new()
+            future = asyncio.ensure_future(fetch_bytes(url, controller.signal))
+            # Done, it leaves the list (a failed one is tried afresh next time); its error is read here, so
+            # one that no choice awaits any more is not reported as never retrieved.
+            future.add_done_callback(lambda done: (self.downloads.pop(url, None), done.cancelled() or done.exception()))
+            self.downloads[url] = (future, controller)
+        future = self.downloads[url][0]
+        await asyncio.wait({future})  # unlike awaiting it, cancelling the choice here leaves the download be
+        return future.result()
+
+    async def lab_for(self, pair: tuple[int, int] | str) -> Lab | TenLab:
         for digit in DIGITS if pair == "ten" else pair:
             if digit not in self.digits:
-                self.digits[digit] = decode_digit(await fetch_bytes(f"data/{digit_file(digit)}", signal))
+                self.digits[digit] = decode_digit(await self.download(f"data/{digit_file(digit)}"))
         if pair == "ten":
             return TenLab(ten_bundle([self.digits[d] for d in DIGITS], self.TRAIN_EVERY), self.ten)
         bundle = pair_bundle(self.digits[pair[0]], self.digits[pair[1]])
         train_set = Design(bundle.train.pixels, bundle.train.labels)
-        shipped = await self.shipped_weights(pair, train_set, signal)
+        shipped = await self.shipped_weights(pair, train_set)
         return Lab(bundle, shipped, train_set=train_set)
 
-    async def shipped_weights(self, pair: tuple[int, int], train_set: Design, signal) -> Weights:
+    async def shipped_weights(self, pair: tuple[int, int], train_set: Design) -> Weights:
         """The pair's shipped weights: w rebuilt from their alpha over the pair's training images."""
         name = pair_name(*pair)
         if name not in self.shipped:
             if self.pairs is None:
-                self.pairs = pairs_from_json(await fetch_bytes("weights/pairs.json", signal))
+                self.pairs = pairs_from_json(await self.download("weights/pairs.json"))
             self.shipped[name] = pair_weights(self.pairs, name, train_set)
         return self.shipped[name]
 
