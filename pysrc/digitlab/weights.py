@@ -199,15 +199,18 @@ METADATA = {  # field -> (what it must be, check); None is allowed where a split
 }  # fmt: skip
 
 
-def normalise_meta(data: dict) -> tuple[dict, list[str]]:
-    """(the metadata this code understands, the fields dropped with the reason)."""
+def normalise_meta(
+    data: dict, rules: dict | None = None, skip: tuple = ("w", "b", "format"), kind: str = "weights"
+) -> tuple[dict, list[str]]:
+    """(the metadata this code understands, the fields dropped with the reason); `rules` by default METADATA."""
+    rules = METADATA if rules is None else rules
     meta, ignored = {}, []
     for key, value in data.items():
-        if key in ("w", "b", "format"):
+        if key in skip:
             continue
-        rule = METADATA.get(key)
+        rule = rules.get(key)
         if rule is None:
-            ignored.append(f"{str(key)[:40]} (not a field of weights)")
+            ignored.append(f"{str(key)[:40]} (not a field of {kind})")
         elif rule[1](value):
             meta[key] = value
         else:
@@ -361,17 +364,7 @@ def ten_weights_from_dict(data) -> TenWeights:
     b = [_finite(v, f"b[{k}]") for k, v in enumerate(data["b"])]
     for row, bias in zip(W, b):
         check_scores(row, bias)
-    meta, ignored = {}, []
-    for key, value in data.items():
-        if key in ("W", "b", "format", "classes"):
-            continue
-        rule = TEN_METADATA.get(key)
-        if rule is None:
-            ignored.append(f"{str(key)[:40]} (not a field of ten-digit weights)")
-        elif rule[1](value):
-            meta[key] = value
-        else:
-            ignored.append(f"{key} (not {rule[0]})")
+    meta, ignored = normalise_meta(data, TEN_METADATA, ("W", "b", "format", "classes"), "ten-digit weights")
     return TenWeights(W, b, meta, ignored)
 
 
