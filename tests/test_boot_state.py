@@ -61,7 +61,7 @@ def test_the_prepared_state_is_what_building_gives():
     built, was_prepared = boot.start_state(shipped_files)
     assert not was_prepared
     assert prepared.shipped.w == built.shipped.w and prepared.shipped.b == built.shipped.b
-    assert prepared.ten.W == built.ten.W and prepared.lab.ten is prepared.ten
+    assert prepared.ten.W == built.ten.W and prepared.lab.ten_weights is prepared.ten
     assert prepared.lab.test_report().accuracy == built.lab.test_report().accuracy
     assert prepared.lab.bundle.test.pixels == built.lab.bundle.test.pixels
 

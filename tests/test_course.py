@@ -1,10 +1,15 @@
 """The course without the page: every lesson is marked done by the learner's real action only, a near miss gets
 a hint, and progress survives being stored (course.py)."""
 
+from types import SimpleNamespace
+
 import pytest
 
+from digitlab.choice import TEN, Pair
 from digitlab.config import TrainConfig
 from digitlab.course import BY_NAME, LESSONS, Course
+from digitlab.data import PAIRS
+from digitlab.honesty import Honesty
 
 FIXED = ("diverge", "threshold", "unknown", "wrong-label", "regularise", "flip")
 
@@ -13,16 +18,32 @@ def test_twelve_lessons_in_order_with_the_six_fixed_names():
     assert len(LESSONS) >= 8 and set(FIXED) <= set(BY_NAME)
     for lesson in LESSONS:
         assert lesson.question.endswith("?") and lesson.todo and lesson.expect and lesson.why and lesson.reference
-        assert lesson.section in ("draw", "why", "lab", "judge") and (lesson.model == "ten" or len(lesson.model) == 2)
+        assert lesson.section in ("draw", "why", "lab", "judge") and lesson.model in (TEN, *map(Pair.of, *zip(*PAIRS)))
 
 
-def saw(course, what, **facts):
-    course.saw(what, **facts)
+def saw(course, what, choice=None, **facts):
+    """Tell the course, by default on the open lesson's own model."""
+    course.saw(what, choice or BY_NAME[course.open].model if course.open else choice, **facts)
     return course
 
 
-def reading(p1, unlike=False, sure=True, pair=(0, 1)):
-    return {"p1": p1, "unlike": unlike, "sure": sure, "pair": pair, "ten": False}
+def reading(p1, unlike=False, sure=True):
+    honesty = Honesty(confident=sure or unlike, unlike=unlike, looks_like=2, share=0.1 if unlike else 0.9)
+    return {"reading": SimpleNamespace(p1=p1, honesty=honesty)}
+
+
+def test_a_lesson_counts_only_while_open_and_on_its_own_model():
+    course = Course()
+    saw(course, "flip", Pair(4, 9))  # nothing open: the learner has not read its question
+    assert course.done == set()
+    course.choose("flip")
+    saw(course, "flip", Pair(3, 5))  # another model than the lesson's
+    assert course.done == set()
+    saw(course, "flip", Pair(4, 9))
+    assert course.done == {"flip"}
+    course.choose("unknown")
+    saw(course, "reading", Pair(0, 1), **reading(0.99, unlike=True))  # flagged, but on 0/1
+    assert "unknown" not in course.done
 
 
 def test_the_written_sum_is_done_when_the_learner_types_z():
@@ -44,9 +65,9 @@ def test_unsure_and_unknown_are_told_apart():
     saw(course, "reading", **reading(0.55))
     assert "sigmoid" in course.done
     course.choose("unknown")
-    saw(course, "reading", **reading(0.7, unlike=False, sure=False, pair=(3, 5)))
+    saw(course, "reading", **reading(0.7, unlike=False, sure=False))
     assert "unknown" not in course.done and "ten-digit model still sees" in course.hint
-    saw(course, "reading", **reading(0.99, unlike=True, sure=False, pair=(3, 5)))
+    saw(course, "reading", **reading(0.99, unlike=True, sure=False))
     assert "unknown" in course.done
 
 
@@ -59,7 +80,9 @@ def test_diverge_needs_a_gradient_descent_run_that_diverged(outcome, rises, done
     saw(course, "run", method="gd", outcome=outcome, rises=rises, runs=[])
     assert ("diverge" in course.done) is done
     assert (course.hint != "") is (not done and rises)
-    assert "diverge" not in saw(Course(), "run", method="lbfgs", outcome="diverged", rises=True, runs=[]).done
+    course = Course()
+    course.choose("diverge")
+    assert "diverge" not in saw(course, "run", method="lbfgs", outcome="diverged", rises=True, runs=[]).done
 
 
 def test_regularise_and_lbfgs_need_two_finished_runs_of_the_right_kind():
@@ -81,28 +104,31 @@ def test_regularise_and_lbfgs_need_two_finished_runs_of_the_right_kind():
 def test_a_wrong_label_must_be_the_other_digit_and_cost_accuracy():
     course = Course()
     course.choose("wrong-label")
-    saw(course, "taught", ten=False, label=1, read=1, before=0.99, after=0.99, learned=True)
+    saw(course, "taught", label=1, read=1, before=0.99, after=0.99, learned=True)
     assert "wrong-label" not in course.done and "did not give" in course.hint
-    saw(course, "taught", ten=False, label=1, read=7, before=0.99, after=0.99, learned=True)
+    saw(course, "taught", label=1, read=7, before=0.99, after=0.99, learned=True)
     assert "wrong-label" not in course.done  # the accuracy did not fall
-    saw(course, "taught", ten=False, label=1, read=7, before=0.99, after=0.985, learned=True)
+    saw(course, "taught", label=1, read=7, before=0.99, after=0.985, learned=True)
     assert "wrong-label" in course.done and "teach" not in course.done
 
 
 def test_the_other_lessons():
     course = Course()
+    course.choose("threshold")
     saw(course, "threshold", precision=0.98)
     assert "threshold" not in course.done
     saw(course, "threshold", precision=0.995)
-    saw(course, "flip")
-    saw(course, "mistake", pair=(0, 1), ten=False)
-    assert "mistakes" not in course.done
-    saw(course, "mistake", pair=(3, 5), ten=False)
-    saw(course, "taught", ten=True, label=7, read=9, before=0.9, after=0.9, learned=True)
+    course.choose("mistakes")
+    saw(course, "mistake")
+    course.choose("teach")
+    saw(course, "taught", label=7, read=7, before=0.9, after=0.9, learned=True)
+    assert "teach" not in course.done and "reads wrong" in course.hint
+    saw(course, "taught", label=7, read=9, before=0.9, after=0.9, learned=True)
+    course.choose("ten")
     saw(course, "compare", chosen=None)
     assert "ten" not in course.done
     saw(course, "compare", chosen=4)
-    assert {"threshold", "flip", "mistakes", "teach", "ten"} <= course.done
+    assert {"threshold", "mistakes", "teach", "ten"} == course.done
 
 
 def test_progress_survives_storage_and_garbage_counts_as_none():
@@ -117,16 +143,21 @@ def test_the_run_record_per_model_feeds_the_rules(monkeypatch):
     from pathlib import Path
 
     from digitlab.data import read_pair
-    from digitlab.lab import Lab
+    from digitlab.pair import PairLab
     from digitlab.session import LESSONS as CHANGED
     from digitlab.session import Session
     from digitlab.weights import load_weights
 
     root = Path(__file__).resolve().parents[1]
-    session = Session(Lab(read_pair(root / "site" / "data", 0, 1)[0], load_weights(root / "weights" / "mnist01.json")))
-    assert session.finished_run(TrainConfig(l2=0.0006), "done", False) == set()
+    shipped = load_weights(root / "weights" / "mnist01.json")
+    session = Session(PairLab(read_pair(root / "site" / "data", 0, 1)[0], shipped))
+    session.course.choose("regularise")
+    assert session.finished_run(TrainConfig(l2=0.0006), "done", False) == set()  # on 0/1: not the lesson's pair
+    session.lab.choice = Pair(3, 5)  # as if its lesson's pair were open
+    assert session.finished_run(TrainConfig(l2=0.0006), "done", False) == {CHANGED}  # a hint: one more run
     assert session.finished_run(TrainConfig(l2=0.0006), "cancelled", False) == set()
     assert session.finished_run(TrainConfig(l2=0.01), "done", False) == {CHANGED}
     assert "regularise" in session.course.done and session.finished == {
-        "0-1": [("lbfgs", 30, 0.0006), ("lbfgs", 30, 0.01)]
+        Pair(0, 1): [("lbfgs", 30, 0.0006)],
+        Pair(3, 5): [("lbfgs", 30, 0.0006), ("lbfgs", 30, 0.01)],
     }

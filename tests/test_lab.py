@@ -10,8 +10,9 @@ import pytest
 from digitlab.config import TrainConfig
 from digitlab.data import read_pair
 from digitlab.examples import example_from_image, from_records, to_json
-from digitlab.lab import TEACH_CONFIG, Lab, describe
+from digitlab.lab import TEACH_CONFIG
 from digitlab.model import fit
+from digitlab.pair import PairLab
 from digitlab.preprocess import preprocess_gray
 from digitlab.render import diverging_rgba, gray_rgba
 from digitlab.weights import load_weights, parse_json
@@ -29,7 +30,7 @@ def bundle():
 
 @pytest.fixture
 def lab(bundle):
-    return Lab(bundle, load_weights(ROOT / "weights" / "mnist01.json"))
+    return PairLab(bundle, load_weights(ROOT / "weights" / "mnist01.json"))
 
 
 def narrow_zero():
@@ -62,7 +63,7 @@ def test_teaching_fixes_a_drawing_the_shipped_model_gets_wrong(lab):
 
 
 def test_quality_is_kept_for_the_same_weights_and_threshold_and_recomputed_otherwise(lab):
-    from digitlab.lab import test_quality
+    from digitlab.pair import test_quality
 
     first = lab.test_quality(0.5)
     assert lab.test_quality(0.5) is first
@@ -75,14 +76,19 @@ def test_quality_is_kept_for_the_same_weights_and_threshold_and_recomputed_other
 
 
 def test_report_counts_and_mistakes_follow_the_threshold(lab):
+    from digitlab.metrics import confusion
+
     report = lab.test_report(0.5)
-    assert sum(report.confusion.values()) == 425
-    assert len(report.mistakes) == report.confusion["0-1"] + report.confusion["1-0"]
+    assert sum(map(sum, report.confusion)) == 425
+    assert len(report.mistakes) == report.confusion[0][1] + report.confusion[1][0]
     strict = lab.test_report(0.9999)
     assert strict.confusion != report.confusion
     p1 = lab.test_probabilities()
     labels = lab.test_set.labels
-    assert [i for i, _, _ in strict.mistakes] == [i for i in range(425) if (p1[i] >= 0.9999) != (labels[i] == 1)]
+    counted = confusion(p1, labels, 0.9999)
+    assert strict.confusion == [[counted["0-0"], counted["0-1"]], [counted["1-0"], counted["1-1"]]]
+    assert [m.index for m in strict.mistakes] == [i for i in range(425) if (p1[i] >= 0.9999) != (labels[i] == 1)]
+    assert all(m.read != m.truth and m.p == p1[m.index] for m in strict.mistakes)
 
 
 def examples_from_json(text):
@@ -134,18 +140,23 @@ def test_metrics_on_a_tiny_case():
 
 
 def test_the_weights_note_says_where_weights_came_from_and_what_was_measured(lab):
-    assert describe(lab.shipped, True, 1.0) == "shipped (trained under CPython); test accuracy here 100.00%"
+    def measured():
+        return f"test accuracy here {lab.test_report().accuracy * 100:.2f}%"
+
+    assert (
+        lab.describe()
+        == f"shipped (trained under CPython); {measured()}"
+        == ("shipped (trained under CPython); test accuracy here 100.00%")
+    )
     progress = fit(lab.train_set, lab.test_set, TrainConfig(iterations=1))
     lab.adopt(progress, TrainConfig(iterations=1), "browser", lab.plan())
     lab.weights.meta["trained_at"] = "2026-11-28T17:10:39Z"
-    assert describe(lab.weights, False, 0.5) == (
-        "trained in this browser on 28 Nov 2026 at 17:10 UTC; test accuracy here 50.00%"
-    )
+    assert lab.describe() == f"trained in this browser on 28 Nov 2026 at 17:10 UTC; {measured()}"
     lab.weights.meta["imported_from"] = "mine.json"
-    lab.weights.meta["test_accuracy"] = 1.0  # the file's claim is not shown: the measurement is
-    assert describe(lab.weights, False, 0.847) == "imported from mine.json; test accuracy here 84.70%"
+    lab.weights.meta["test_accuracy"] = 0.1234  # the file's claim is not shown: the measurement is
+    assert lab.describe() == f"imported from mine.json; {measured()}" and "12.34" not in lab.describe()
     lab.weights.meta["imported_from"] = "x" * 200
-    assert len(describe(lab.weights, False, 0.847)) < 120
+    assert len(lab.describe()) < 120
 
 
 def test_a_training_time_is_read_strictly_and_without_strptime():
@@ -252,7 +263,7 @@ def test_the_training_images_contributions_add_up_to_z_for_shipped_weights(lab):
     from digitlab.weights import pair_weights, pairs_from_json
 
     x = narrow_zero()
-    found = lab.attribution(x)
+    found = lab.attribute(x)
     z = lab.shipped.b + sum(w * v for w, v in zip(lab.shipped.w, x))
     assert abs(found.total - z) <= 1e-9
     assert len(found.contributions) == lab.bundle.train.n
@@ -265,12 +276,12 @@ def test_the_training_images_contributions_add_up_to_z_for_shipped_weights(lab):
 
     bundle = read_pair(ROOT / "site" / "data", 3, 5)[0]
     design = Design(bundle.train.pixels, bundle.train.labels)
-    pair = Lab(
+    pair = PairLab(
         bundle,
         pair_weights(pairs_from_json((ROOT / "weights" / "pairs.json").read_text()), "3-5", design),
         train_set=design,
     )
-    found = pair.attribution(x)
+    found = pair.attribute(x)
     assert abs(found.total - (pair.weights.b + sum(w * v for w, v in zip(pair.weights.w, x)))) <= 1e-9
 
 
@@ -278,7 +289,7 @@ def test_weights_without_alpha_say_why_the_view_is_empty(lab):
     from digitlab.weights import Weights
 
     lab.use(Weights(lab.shipped.w, lab.shipped.b, {}))
-    assert "no record of which images taught them" in lab.attribution(narrow_zero())
+    assert "no record of which images taught them" in lab.attribute(narrow_zero()).why
 
 
 def test_no_metric_loops_or_fails_on_scores_that_are_not_numbers():

@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 
 from digitlab import address
+from digitlab.choice import TEN, Pair, Refusal
 from digitlab.config import TrainConfig
 from digitlab.data import read_pair
-from digitlab.lab import TEACH_CONFIG, TEACH_WEIGHT, Lab
+from digitlab.lab import TEACH_CONFIG, TEACH_WEIGHT
 from digitlab.model import TrainingDiverged, fit
+from digitlab.pair import PairLab
 from digitlab.preprocess import mnist_stages, preprocess_gray
 from digitlab.session import EXAMPLES, INPUT, PAIR, RUNS, WEIGHTS, Activity, Input, Session
 from digitlab.sparse import Design
@@ -20,11 +22,11 @@ from drawings import zero
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def pair_lab(a_digit: int, b_digit: int) -> Lab:
+def pair_lab(a_digit: int, b_digit: int) -> PairLab:
     bundle = read_pair(ROOT / "site" / "data", a_digit, b_digit)[0]
     design = Design(bundle.train.pixels, bundle.train.labels)
     pairs = pairs_from_json((ROOT / "weights" / "pairs.json").read_bytes())
-    return Lab(bundle, pair_weights(pairs, f"{a_digit}-{b_digit}", design), train_set=design)
+    return PairLab(bundle, pair_weights(pairs, f"{a_digit}-{b_digit}", design), train_set=design)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def session(labs):
     return Session(lab)
 
 
-def mnist_input(lab: Lab, index: int) -> Input:
+def mnist_input(lab: PairLab, index: int) -> Input:
     test = lab.bundle.test
     return Input(mnist_stages(test.image_bytes(index)), (index, lab.digits[test.labels[index]]))
 
@@ -72,8 +74,8 @@ def teach(session: Session, label: int):
 
 def explained(session: Session) -> float:
     """|z on display - (b + the attribution's terms)|: 0 up to round-off when the panel tells the truth."""
-    found = session.lab.attribution(session.shown_stages().image)
-    assert not isinstance(found, str), found
+    found = session.lab.attribute(session.shown_stages().image)
+    assert not isinstance(found, Refusal), found
     return abs(found.total - session.reading.z)
 
 
@@ -81,10 +83,10 @@ def test_a_misread_test_image_reads_exactly_what_the_gallery_says(session):
     """The gallery's p is computed from the test image's pixels; on the pad the model reads those very pixels."""
     mistakes = session.lab.test_report().mistakes
     assert len(mistakes) >= 10
-    for index, label, p1 in mistakes:
-        session.read(mnist_input(session.lab, index))
-        assert session.reading.p1 == pytest.approx(p1, rel=0, abs=1e-15)
-        assert session.reading.digit != session.digits[label]  # still misread, as the gallery says
+    for mistake in mistakes:
+        session.read(mnist_input(session.lab, mistake.index))
+        assert session.reading.p1 == pytest.approx(mistake.p, rel=0, abs=1e-15)
+        assert session.reading.digit == mistake.read != mistake.truth  # still misread, as the gallery says
 
 
 def test_the_training_images_behind_the_verdict_add_up_to_z_after_every_change_of_weights(session):
@@ -119,7 +121,7 @@ def test_a_forgotten_row_weighing_nothing_trains_like_it_is_not_there(session):
     session.follow([])
     config = TrainConfig(method="gd", iterations=2, l2=0.001)
     plan = session.plan("continue")
-    with_ghost = fit(plan.design, None, config, **plan.start)
+    with_ghost = fit(plan.design, None, config, w=plan.start.w, b=plan.start.b, alpha=plan.alpha)
     without = fit(session.lab.train_set, None, config, w=session.weights.w, b=session.weights.b)
     assert max(abs(p - q) for p, q in zip(with_ghost.w, without.w)) < 1e-12
 
@@ -187,7 +189,7 @@ def test_a_run_trained_on_one_pair_is_never_adopted_by_another(session, labs):
     other = pair_lab(4, 9)
     session.open(other)
     said = session.adopt(lab, last, TrainConfig(iterations=1), "browser", plan)
-    assert isinstance(said, str) and "3 and 5" in said
+    assert isinstance(said, Refusal) and "3 versus 5" in said.why
     assert session.weights is other.shipped and lab.weights is lab.shipped
 
 
@@ -221,15 +223,35 @@ def test_digits_in_words():
 
 def test_the_address_names_a_pair_or_says_why_not():
     assert address.asked("") is None and address.asked("#") is None
-    assert address.asked("#pair=5-3") == (3, 5)
-    assert address.asked("#pair=9-9") == "The address asked for 9 and 9: a pair needs two different digits"
-    assert "names no pair" in address.asked("#pair=abc") and "names no pair" in address.asked("#pair=1-23")
-    assert address.asked("#" + "x" * 100).count("x") < 45  # quoted, not echoed whole
+    assert address.asked("#pair=5-3") == Pair(3, 5) and address.asked("#ten") == TEN
+    assert address.asked("#lesson=flip", ("flip",)) == address.Lesson("flip")
+    assert address.asked("#pair=9-9") == address.BadAddress(
+        "The address asked for 9 and 9: a pair needs two different digits"
+    )
+    for bad in ("#pair=abc", "#pair=1-23", "#lesson=flip", "#tens"):  # a lesson the page does not know, too
+        assert "names no pair" in address.asked(bad).why
+    assert address.asked("#" + "x" * 100).why.count("x") < 45  # quoted, not echoed whole
+
+
+def test_a_choice_names_itself_everywhere_the_same_way():
+    three_five = Pair.of(5, 3)
+    assert (three_five.digits, three_five.name, three_five.hash, three_five.title) == (
+        (3, 5),
+        "3-5",
+        "#pair=3-5",
+        "3 versus 5",
+    )
+    assert three_five.words == "a 3 or a 5" and TEN.words == "any digit" and TEN.title == "all ten digits"
+    assert address.asked(three_five.hash) == three_five and address.asked(TEN.hash) == TEN
+    for bad in ((5, 3), (4, 4), (-1, 3), (3, 10)):
+        with pytest.raises(ValueError):
+            Pair(*bad)
 
 
 def test_the_shipped_0_1_weights_still_load_and_score_within_bounds():
     weights = load_weights(ROOT / "weights" / "mnist01.json")
-    assert weights.meta["alpha"] and Lab(read_pair(ROOT / "site" / "data", 0, 1)[0], weights).taught_rows(weights) == []
+    lab = PairLab(read_pair(ROOT / "site" / "data", 0, 1)[0], weights)
+    assert weights.meta["alpha"] and lab.taught_rows(weights) == []
 
 
 def test_a_run_that_leads_to_no_weights_says_so_and_gives_way(session):

@@ -3,6 +3,7 @@ weights against scikit-learn, and the honest verdict of every pair measured agai
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +14,10 @@ from digitlab import softmax
 from digitlab.config import TrainConfig
 from digitlab.data import PAIRS, read_ten
 from digitlab.honesty import PAIR_SHARE
+from digitlab.lab import MEASURE_CHUNK
 from digitlab.preprocess import mnist_stages
 from digitlab.sparse import Design
-from digitlab.ten import MEASURE_CHUNK, TenLab, compare, flip_toward, read
+from digitlab.ten import TenLab, compare, read
 from digitlab.weights import TenWeights, WeightsError, any_weights_from_json, ten_weights_from_dict, what_it_holds
 from oracle import bundle_arrays
 
@@ -54,17 +56,19 @@ def test_a_comparison_is_the_exact_log_odds_of_two_digits(lab, shipped):
 
 @pytest.mark.parametrize("index", [3, 800])
 def test_a_flip_toward_a_digit_is_the_linear_programs_optimum_and_says_what_wins(lab, shipped, index):
+    lab.reset()
     stages = mnist_stages(lab.bundle.test.image_bytes(index))
     reading = read(shipped, stages)
     for target in (reading.runner_up, (reading.digit + 5) % 10):
-        toward = flip_toward(shipped, reading, target)
+        flip = lab.flip_toward(reading, target)
         w = [wa - wb for wa, wb in zip(shipped.W[reading.digit], shipped.W[target])]
-        assert toward.flip.size == pytest.approx(
+        assert flip.size == pytest.approx(
             lp_minimum(w, shipped.b[reading.digit] - shipped.b[target], stages.image), rel=1e-7
         )
-        after = toward.after.probabilities
-        assert math.log(after[target] / after[reading.digit]) == pytest.approx(0.1, abs=1e-9)  # target beats it
-        assert toward.after.digit == max(range(10), key=after.__getitem__)  # whoever wins then, maybe a third
+        after = read(shipped, replace(stages, image=flip.x))
+        p = after.probabilities
+        assert math.log(p[target] / p[reading.digit]) == pytest.approx(0.1, abs=1e-9)  # target beats it
+        assert after.digit == max(range(10), key=p.__getitem__)  # whoever wins then, maybe a third
 
 
 def test_the_report_counts_what_numpy_counts(lab, shipped, arrays):
@@ -75,8 +79,8 @@ def test_the_report_counts_what_numpy_counts(lab, shipped, arrays):
     np.add.at(expected, (yt.astype(int), read_as), 1)
     assert report.confusion == expected.tolist()
     assert report.accuracy == pytest.approx(np.mean(read_as == yt), abs=1e-12)
-    assert report.per_digit == pytest.approx(list(np.diag(expected) / expected.sum(1)))
-    assert [m[0] for m in report.mistakes] == list(np.flatnonzero(read_as != yt))
+    assert report.per_label == pytest.approx(list(np.diag(expected) / expected.sum(1)))
+    assert [m.index for m in report.mistakes] == list(np.flatnonzero(read_as != yt))
 
 
 def test_new_weights_are_measured_a_chunk_at_a_time_to_what_numpy_gives(lab, shipped):
@@ -84,7 +88,7 @@ def test_new_weights_are_measured_a_chunk_at_a_time_to_what_numpy_gives(lab, shi
     other = TenWeights([list(row) for row in shipped.W], [b + 0.5 * k for k, b in enumerate(shipped.b)], {})
     lab.use(other)
     try:
-        n = lab.design("test").n
+        n = lab.test_set.n
         assert len(list(lab.measuring())) == math.ceil(n / MEASURE_CHUNK) > 1
         assert list(lab.measuring()) == []  # measured already: nothing left to do
         X = np.frombuffer(lab.design("test").pixels, np.uint8).reshape(n, -1) / 255
@@ -135,7 +139,7 @@ def test_every_pair_flags_other_digits_and_spares_its_own(shipped, arrays):
     for a, b in PAIRS:
         flagged, other = P[:, a] + P[:, b] < PAIR_SHARE, (yt != a) & (yt != b)
         others[f"{a}-{b}"], genuine[f"{a}-{b}"] = flagged[other].mean(), flagged[~other].mean()
-    assert min(others.values()) >= 0.90 and min(others, key=others.get) == "8-9"
+    assert min(others.values()) >= 0.90
     assert max(genuine.values()) <= 0.06
 
 
@@ -160,12 +164,12 @@ def test_ten_digit_files_are_validated_and_told_apart_from_a_pairs(shipped):
 
 def test_teaching_a_digit_fixes_it_in_a_few_steps_on_a_sample(lab, shipped):
     lab.reset()
-    index = next(i for i, label, read_as, _ in lab.test_report().mistakes)
+    index = lab.test_report().mistakes[0].index
     x = [v / 255 for v in lab.bundle.test.image_bytes(index)]
     truth = lab.bundle.test.labels[index]
     lab.examples = []
     lab.add_example(x, truth)
-    plan = lab.plan(lab.weights, sample="teach")
+    plan = lab.plan(lab.weights, teaching=True)
     assert plan.design.n == len(range(0, 2004, 4)) + 1 and plan.design.weights[-1] == 100.0
     *_, last = [p for p in lab.teaching_run(plan) if p is not None]
     assert lab.examples_right(last.w, last.b, 0.6) and last.iteration < 60

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .data import Digit, decode_digit, digit_file, pair_bundle
-from .lab import Lab
+from .pair import PairLab
 from .weights import TenWeights, Weights, ten_weights_from_dict, weights_from_json
 
 BOOT_PAIR = (0, 1)
@@ -29,7 +29,7 @@ class Start:
     digits: dict[int, Digit]
     shipped: Weights
     ten: TenWeights  # shipped
-    lab: Lab  # ready to use: test design and shipped test probabilities computed
+    lab: PairLab  # ready to use: test design and shipped test probabilities computed
 
 
 _built: dict[str, Start] = {}  # by digest of the files' bytes; filled by prepare() in the snapshot
@@ -51,7 +51,7 @@ def build(contents: dict[str, bytes]) -> Start:
     digits = {d: decode_digit(contents[f"data/{digit_file(d)}"]) for d in BOOT_PAIR}
     shipped = weights_from_json(contents[WEIGHTS_FILE])
     ten = ten_weights_from_dict(json.loads(contents[TEN_FILE]))
-    lab = Lab(pair_bundle(*(digits[d] for d in BOOT_PAIR)), shipped, ten)
+    lab = PairLab(pair_bundle(*(digits[d] for d in BOOT_PAIR)), shipped, ten)
     lab.test_quality()
     return Start(digits, shipped, ten, lab)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .choice import TEN, Choice, Pair
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -21,7 +23,7 @@ class Lesson:
     expect: str
     why: str  # one or two sentences, with the formula
     reference: str  # where reference.py writes it
-    model: str | tuple[int, int]  # "ten", or the pair it is set up on
+    model: Choice  # the pair (or the ten digits) it is set up on, and the only model it is marked on
     section: str  # the section it opens beside (its class in the page)
     settings: dict = field(default_factory=dict)  # form fields set when it opens (key -> text)
 
@@ -32,84 +34,84 @@ LESSONS = (
         "Draw a 1, find z at the end of the written sum in section 4, and type it here (two decimals).",
         "z is the bias plus one weight × pixel for every inked pixel; the map shows each term.",
         "z = b + Σ_j w_j x_j: a logistic regression only ever adds up weighted pixels.", "reference.dot, loss",
-        (0, 1), "why",
+        Pair(0, 1), "why",
     ),
     Lesson(
         "sigmoid", "Sure or unsure", "When is the model unsure?",
         "Draw something between a 0 and a 1 (a short stroke, a half circle) until p sits between 0.4 and 0.6.",
         "The dot on σ(z) near the middle, where the curve is steepest; both cross-entropies are close.",
         "p = σ(z) = 1 / (1 + e^−z): p = 0.5 exactly at z = 0, and every unit of z multiplies the odds by e.",
-        "reference.sigmoid", (0, 1), "why",
+        "reference.sigmoid", Pair(0, 1), "why",
     ),
     Lesson(
         "flip", "Flip it", "How little ink changes its mind?",
         "Draw a 4 and press Flip it.",
         "A few pixels change, shown before and after; Σ|Δx| is a small share of your ink.",
         "For a linear model the smallest change is exact: buy score with the pixels of largest |w_j| first.",
-        "digitlab/flip.py (z changes by Σ_j w_j Δx_j)", (4, 9), "why",
+        "digitlab/flip.py (z changes by Σ_j w_j Δx_j)", Pair(4, 9), "why",
     ),
     Lesson(
         "unknown", "Not a 3, not a 5", "What does a two-digit model say about a digit it does not know?",
         "Draw a 2 (or any digit but 3 and 5).",
         "The verdict still picks 3 or 5, but the page says what the drawing looks like instead.",
         "A pair's model only ever answers one of its two digits; the ten-digit model gives their p together.",
-        "honesty.py, reference.softmax", (3, 5), "draw",
+        "honesty.py, reference.softmax", Pair(3, 5), "draw",
     ),
     Lesson(
         "mistakes", "Its mistakes", "Where does a straight line between two digits fail?",
         "Scroll to the test digits it gets wrong (section 7) and put one on the pad.",
         "A real test image, read wrong; section 4 shows which pixels pulled it the wrong way.",
         "The decision boundary w · x + b = 0 is a flat plane in 784 dimensions: some 3s sit on the 5s' side.",
-        "reference.loss", (3, 5), "judge",
+        "reference.loss", Pair(3, 5), "judge",
     ),
     Lesson(
         "threshold", "Precision", "Can it be right every time it says 5?",
         "Move the decision threshold until precision is at least 0.99.",
         "Fewer 5s called, almost all of them right; the ROC dot slides left; recall drops.",
         "precision = TP / (TP + FP): a higher threshold on p trades recall for it.",
-        "digitlab/metrics.py rates", (3, 5), "judge",
+        "digitlab/metrics.py rates", Pair(3, 5), "judge",
     ),
     Lesson(
         "diverge", "A step too far", "What does the learning rate do?",
         "Train with gradient descent at learning rate 30.",
         "The loss leaps up and the run stops where it diverged; the weights in use stay.",
         "w ← w − η ∇loss: with η too large each step overshoots the valley, further each time.",
-        "reference.step, gradient_descent", (3, 5), "lab", {"method": "gd", "lr": "30", "iterations": "20"},
+        "reference.step, gradient_descent", Pair(3, 5), "lab", {"method": "gd", "lr": "30", "iterations": "20"},
     ),
     Lesson(
         "lbfgs", "A better step", "Why is L-BFGS the default?",
         "Train 20 iterations with gradient descent (learning rate 1), then 20 with L-BFGS.",
         "L-BFGS ends at a lower loss and a better test accuracy in as many iterations.",
         "L-BFGS turns the gradient g into −H g from the last steps' curvature, then searches along it.",
-        "reference.lbfgs_direction, lbfgs", (3, 5), "lab", {"method": "gd", "lr": "1", "iterations": "20"},
+        "reference.lbfgs_direction, lbfgs", Pair(3, 5), "lab", {"method": "gd", "lr": "1", "iterations": "20"},
     ),
     Lesson(
         "regularise", "L2", "What does L2 do to the weights?",
         "Train once with L2 0.0006 and once with L2 0.06 (ten times more or less is enough).",
         "With more L2 the weight map is smoother and its colours fainter; the test accuracy barely moves.",
         "loss + (L2/2)|w|²: the gradient gains L2·w, which pulls every weight toward 0.",
-        "reference.loss, gradient", (3, 5), "lab", {"method": "lbfgs", "iterations": "30", "l2": "0.0006"},
+        "reference.loss, gradient", Pair(3, 5), "lab", {"method": "lbfgs", "iterations": "30", "l2": "0.0006"},
     ),
     Lesson(
         "wrong-label", "A wrong label", "What does teaching it a wrong label cost?",
         "Draw a 7 and press It is a 1.",
         "It learns your 7 as a 1, and the test accuracy falls.",
         "Your digit weighs as much as 100 training images: gradient descent bends w until it is read as you said.",
-        "reference.gradient (sample weights s_i)", (1, 7), "draw",
+        "reference.gradient (sample weights s_i)", Pair(1, 7), "draw",
     ),
     Lesson(
         "teach", "Your handwriting", "Can it learn how you write?",
         "In ten-digit mode, draw a digit it reads wrong and teach it the right one.",
         "A few steps later it reads your digit as you said, and the other digits hardly change.",
         "The same gradient descent on the softmax loss, your digit weighing as much as 100 images.",
-        "reference.softmax_gradient", "ten", "draw",
+        "reference.softmax_gradient", TEN, "draw",
     ),
     Lesson(
         "ten", "Why this digit and not that one", "How does the ten-digit model compare two digits?",
         "In ten-digit mode, draw a digit and pick another digit to compare it with in section 4.",
         "The map and the written sum of w_a − w_b: the exact log-odds of the two.",
         "log(p_a / p_b) = (w_a − w_b) · x + (b_a − b_b): softmax is logistic regression between any two digits.",
-        "reference.softmax, scores", "ten", "why",
+        "reference.softmax, scores", TEN, "why",
     ),
 )  # fmt: skip
 BY_NAME = {lesson.name: lesson for lesson in LESSONS}
@@ -139,10 +141,13 @@ class Course:
     def choose(self, name: str | None) -> None:
         self.open, self.hint = (name if name in BY_NAME else None), ""
 
-    def saw(self, what: str, **facts) -> bool:
-        """The learner did `what`; mark the lessons it completes, or hint at what is missing."""
+    def saw(self, what: str, choice: Choice, **facts) -> bool:
+        """The learner did `what` on the model `choice`; mark the open lesson if that completes it, or hint at
+        what is missing. A lesson counts only while it is open (its question read), on its own model."""
         before = (set(self.done), self.hint)
         for name, rule in RULES.get(what, ()):
+            if name != self.open or BY_NAME[name].model != choice:
+                continue
             outcome = rule(facts)
             if outcome is True:
                 self.done.add(name)
@@ -170,22 +175,21 @@ def typed_z(facts) -> bool | str | None:
 
 
 def unsure(facts) -> bool | str | None:
-    p = facts["p1"]
-    if facts["ten"] or p is None or facts["pair"] != (0, 1):
-        return None
+    p = facts["reading"].p1
     if 0.4 <= p <= 0.6:
         return True
     return f"Nearly: p = {p:.2f}. Make it look a little more like the other digit." if 0.2 <= p <= 0.8 else None
 
 
 def flagged(facts) -> bool | str | None:
-    if facts["ten"] or facts["unlike"] is None:
+    honesty = facts["reading"].honesty
+    if honesty is None:
         return None
-    if facts["unlike"]:
+    if honesty.unlike:
         return True
     return (
         "It is unsure, but the ten-digit model still sees one of the pair: try a clearer other digit."
-        if not facts["sure"]
+        if not honesty.sure
         else None
     )
 
@@ -224,8 +228,6 @@ def regularised(facts) -> bool | str | None:
 
 
 def wrong_label(facts) -> bool | str | None:
-    if facts["ten"]:
-        return None
     if facts["label"] != facts["read"] and facts["after"] < facts["before"]:
         return True
     if facts["label"] == facts["read"]:
@@ -234,8 +236,6 @@ def wrong_label(facts) -> bool | str | None:
 
 
 def handwriting(facts) -> bool | str | None:
-    if not facts["ten"]:
-        return None
     if facts["label"] != facts["read"] and facts["learned"]:
         return True
     return (
@@ -249,7 +249,7 @@ RULES = {
     "answer": [("sum", typed_z)],
     "reading": [("sigmoid", unsure), ("unknown", flagged)],
     "flip": [("flip", lambda facts: True)],
-    "mistake": [("mistakes", lambda facts: True if facts["pair"] != (0, 1) or facts["ten"] else None)],
+    "mistake": [("mistakes", lambda facts: True)],
     "threshold": [("threshold", precise)],
     "run": [("diverge", diverged), ("lbfgs", compared_optimisers), ("regularise", regularised)],
     "taught": [("wrong-label", wrong_label), ("teach", handwriting)],

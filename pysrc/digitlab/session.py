@@ -1,15 +1,15 @@
 """What the page shows and what it is doing, in one place, without the page.
 
-Every verb returns the set of things it changed (INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS). The
-page re-renders exactly the views that show those, so no view can be left showing an older state: the
+Every verb returns the set of things it changed (INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS, LESSONS).
+The page re-renders exactly the views that show those, so no view can be left showing an older state: the
 verdict, the written sum and the training images behind it always explain the input on display with
 the weights in use.
 
-What the page is doing (booting, loading a pair, training, teaching, idle) decides which actions may
+What the page is doing (booting, loading a model, training, teaching, idle) decides which actions may
 run; `refusal(action)` says, in words for the page, why one may not right now.
 
-The model in use is a pair's (lab.Lab) or the ten digits' (ten.TenLab). In ten mode the comparison on
-display (why this digit and not that one) is a pair's reading of W_a - W_b, so the same views show it.
+The model in use is a lab.Lab (a pair's or the ten digits'): the Session asks it, never which kind it is.
+The comparison on display (why this digit and not that one) is a pair's reading, so the same views show it.
 """
 
 from __future__ import annotations
@@ -17,19 +17,23 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
+from .choice import Choice, Refusal
 from .config import TrainConfig
 from .course import Course
 from .examples import Example
-from .flip import Flip, smallest_flip
-from .lab import Lab, Plan, Reading
+from .flip import Flip
+from .lab import Lab, Plan
 from .model import Progress
+from .pair import Reading
 from .preprocess import Stages
-from .ten import TenFlip, TenLab, TenReading, compare, flip_toward
 from .weights import TenWeights, Weights
 
 INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS = "input", "weights", "pair", "examples", "activity", "runs"
 LESSONS = "lessons"
-EVERYTHING = frozenset({INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS, LESSONS})
+JUDGING = "judging"  # the threshold, or how many of the mistakes the gallery shows
+ATTRIBUTING = "attributing"  # whether the training images behind the verdict are asked for
+ADDRESS = "address"  # the URL and the model pickers, which the learner may have changed to something refused
+EVERYTHING = frozenset({INPUT, WEIGHTS, PAIR, EXAMPLES, ACTIVITY, RUNS, LESSONS, JUDGING, ATTRIBUTING, ADDRESS})
 Changes = frozenset
 
 
@@ -67,12 +71,13 @@ class Input:
 
 @dataclass(frozen=True)
 class Flipped:
-    """The smallest flip of the drawing, on display in place of it."""
+    """The smallest flip of the drawing toward `target`, on display in place of it."""
 
     flip: Flip
-    before: Reading | TenReading  # the drawing's own reading, for the before/after view
+    target: int  # the digit it was made for
+    before: object  # the drawing's own reading, for the before/after view
+    after: object  # the reading of the flipped input: with ten digits a third digit may win over both
     ink: float  # the drawing's ink, sum x_j: the scale of flip.size
-    toward: TenFlip | None = None  # in ten mode: the digit it was made for, and what is read after it
 
 
 @dataclass
@@ -132,42 +137,41 @@ class RunLog:
 
 
 class Session:
-    """The model in use (a pair's Lab or the TenLab), the input on the pad (or why there is none), a flip on
-    display, the run log, the activity; and the ten-digit weights in use, which every pair's verdict asks."""
+    """The model in use (a Lab), the input on the pad (or why there is none), a flip on display, the run log,
+    the activity; and the ten-digit weights in use, which every pair's verdict asks."""
 
-    def __init__(self, lab: Lab | TenLab, activity: Activity = Activity.IDLE):
+    def __init__(self, lab: Lab, activity: Activity = Activity.IDLE):
         self.lab = lab
         self.activity = activity
-        self.loading: tuple[int, int] | str | None = None  # the pair (or "ten") being loaded, while it is
+        self.loading: Choice | None = None  # the model being loaded, while it is
         self.input: Input | None = None
         self.empty = f"Draw {lab.words}."  # why there is no input, for the verdict
         self.flipped: Flipped | None = None
-        self.reading: Reading | TenReading | None = None  # of the input on display (the flipped one, if any)
-        self.compare_with: int | None = None  # ten mode: the digit the verdict is compared with (None: runner-up)
+        self.reading = None  # of the input on display (the flipped one, if any)
+        self.compare_with: int | None = None  # the digit the verdict is compared with (None: the runner-up)
         self.log = RunLog()
-        self.ten_weights: TenWeights | None = lab.weights if isinstance(lab, TenLab) else lab.ten
+        self.ten_weights: TenWeights | None = lab.ten_weights  # every pair's honest verdict asks them
+        self.threshold = 0.5  # a pair's verdict on the test images calls the larger digit when p1 >= this
+        self.all_mistakes = False  # the gallery shows every mistake of the weights in use (else the first ones)
+        self.attributing = False  # the training images behind the verdict are asked for (a pass over every row)
         self.course = Course()
-        self.finished: dict[str, list[tuple[str, int, float]]] = {}  # finished runs per model: method, iterations, l2
+        self.finished: dict[Choice, list[tuple[str, int, float]]] = {}  # finished runs per model
 
     @property
-    def model(self) -> str:
-        """'ten', or the pair's name ('3-5')."""
-        return "ten" if self.ten else "-".join(map(str, self.digits))
+    def choice(self) -> Choice:
+        return self.lab.choice
 
     def saw(self, what: str, **facts) -> Changes:
-        """Tell the course what the learner just did (course.RULES); LESSONS when that changed anything."""
-        return Changes({LESSONS}) if self.course.saw(what, **facts) else Changes()
-
-    @property
-    def ten(self) -> bool:
-        return isinstance(self.lab, TenLab)
+        """Tell the course what the learner just did on the model in use (course.RULES); LESSONS when that
+        changed anything."""
+        return Changes({LESSONS}) if self.course.saw(what, choice=self.choice, **facts) else Changes()
 
     @property
     def digits(self) -> tuple[int, ...]:
         return self.lab.digits
 
     @property
-    def weights(self) -> Weights:
+    def weights(self) -> Weights | TenWeights:
         return self.lab.weights
 
     @property
@@ -185,10 +189,10 @@ class Session:
         if action == "teach" and self.flipped:
             return "the flipped input is on display, not your drawing: go back to your drawing first"
         if action == "forget" and not self.lab.examples:
-            return f"you have taught no digits {'here' if self.ten else 'on this pair'}"
+            return f"you have taught no digits {self.choice.where}"
         return None
 
-    def begin(self, activity: Activity, loading: tuple[int, int] | str | None = None) -> Changes:
+    def begin(self, activity: Activity, loading: Choice | None = None) -> Changes:
         self.activity, self.loading = activity, loading
         return Changes({ACTIVITY})
 
@@ -199,17 +203,12 @@ class Session:
     def read(self, source: Input | str) -> Changes:
         """A new input on the pad, or none (a sentence saying why: empty, a dot)."""
         self.flipped = None
-        if isinstance(source, str):
-            self.input, self.empty = None, source
-        else:
+        if isinstance(source, Input):
             self.input = source
+        else:
+            self.input, self.empty = None, source
         changes = self._reread()
-        reading = self.reading
-        if reading is None or self.ten:
-            return changes
-        honesty = reading.honesty
-        facts = {"p1": reading.p1, "pair": self.digits, "ten": False, "sure": honesty is None or honesty.sure}
-        return changes | self.saw("reading", unlike=honesty and honesty.unlike, **facts)
+        return changes if self.reading is None else changes | self.saw("reading", reading=self.reading)
 
     def _reread(self) -> Changes:
         shown = self.shown_stages()
@@ -222,51 +221,60 @@ class Session:
             return None
         return replace(self.input.stages, image=self.flipped.flip.x) if self.flipped else self.input.stages
 
-    def flip(self, target: int | None = None) -> Changes | str:
-        """Put the smallest flip of the pad's input on display (in ten mode toward `target`, by default the
-        digit it is compared with); a sentence instead when none exists."""
+    def flip(self, target: int | None = None) -> Changes | Refusal:
+        """Put the smallest flip of the pad's input on display, toward `target` (by default the digit it is
+        compared with: a pair's other digit)."""
         if self.input is None:
-            return f"Draw {self.lab.words} first."
-        weights, x = self.lab.weights, self.input.stages.image
+            return Refusal(f"Draw {self.lab.words} first.")
         before = self.lab.explain(self.input.stages)
-        if self.ten:
-            target = self.other_digit(before) if target is None else target
-            if target == before.digit:
-                return f"It already reads {target}: choose another digit to flip it to."
-            toward = flip_toward(weights, before, target)
-            flip = toward and toward.flip
-        else:
-            toward, flip = None, smallest_flip(weights.w, weights.b, x)
+        target = self.other_digit(before) if target is None else target
+        if target == before.digit:
+            return Refusal(f"It already reads {target}: choose another digit to flip it to.")
+        flip = self.lab.flip_toward(before, target)
         if flip is None:
-            return "No change that keeps every pixel between 0 and 1 moves the score that far."
-        self.flipped = Flipped(flip, before, sum(x), toward)
+            return Refusal("No change that keeps every pixel between 0 and 1 moves the score that far.")
+        after = self.lab.explain(replace(self.input.stages, image=flip.x))
+        self.flipped = Flipped(flip, target, before, after, sum(self.input.stages.image))
         return self._reread() | self.saw("flip")
 
-    # ---- ten mode: why this digit and not that one
-    def other_digit(self, reading: TenReading | None = None) -> int:
+    # ---- why this digit and not that one
+    def other_digit(self, reading=None) -> int:
         """The digit the verdict is compared with: the learner's choice, else the runner-up."""
         reading = reading or self.reading
         chosen = self.compare_with
-        return reading.runner_up if chosen is None or chosen == reading.digit else chosen
+        return reading.runner_up if chosen is None or chosen == reading.digit or chosen not in self.digits else chosen
 
     def comparison(self) -> Reading | None:
-        """What the map, the written sum and the sigmoid show: the pair's reading; in ten mode the digit read
-        against the other digit, log(p_read / p_other) = (W_read - W_other) . x + (b_read - b_other)."""
-        if not self.ten or self.reading is None:
-            return self.reading
-        return compare(self.lab.weights, self.reading.stages, self.reading.digit, self.other_digit())
+        """What the map, the written sum and the sigmoid show: the digit read against the other digit, as a
+        pair's reading (for a pair, its own reading)."""
+        return None if self.reading is None else self.lab.comparison(self.reading, self.other_digit())
 
     def compare_to(self, digit: int | None) -> Changes:
         self.compare_with = digit
-        seen = self.saw("compare", chosen=digit) if self.reading is not None and self.ten else Changes()
+        seen = self.saw("compare", chosen=digit) if self.reading is not None else Changes()
         return Changes({INPUT}) | seen
 
     def finished_run(self, config: TrainConfig, outcome: str, rises: bool) -> Changes:
         """A run ended ("done", "cancelled" or "diverged"): what the course makes of it."""
-        runs = self.finished.setdefault(self.model, [])
+        runs = self.finished.setdefault(self.choice, [])
         if outcome == "done":
             runs.append((config.method, config.iterations, config.l2))
         return self.saw("run", method=config.method, outcome=outcome, rises=rises, runs=runs)
+
+    # ---- judging
+    def judge_at(self, threshold: float) -> Changes:
+        self.threshold = threshold
+        if not self.lab.threshold:
+            return Changes({JUDGING})
+        return Changes({JUDGING}) | self.saw("threshold", precision=self.lab.test_quality(threshold).rates.precision)
+
+    def show_all_mistakes(self) -> Changes:
+        self.all_mistakes = True
+        return Changes({JUDGING})
+
+    def attribute(self, asked: bool) -> Changes:
+        self.attributing = asked
+        return Changes({ATTRIBUTING})
 
     def unflip(self) -> Changes:
         self.flipped = None
@@ -284,26 +292,23 @@ class Session:
 
     def _weights_changed(self) -> Changes:
         self.flipped = None  # a flip is exact for the weights it was made for only
-        if self.ten:
-            self.ten_weights = self.lab.weights
+        self.all_mistakes = False  # new weights, new mistakes: the first ones again
+        self.ten_weights = self.lab.ten_weights  # with the ten digits open, their weights in use
         return self._reread() | {WEIGHTS}
 
-    def open(self, lab: Lab | TenLab) -> Changes:
+    def open(self, lab: Lab) -> Changes:
         """Another pair, or the ten digits: the same input, read by that model; a pair asks the ten-digit
         weights in use whether a drawing is either of its digits."""
         self.lab, self.log = lab, RunLog()
-        if isinstance(lab, Lab):
-            lab.ten = self.ten_weights
+        lab.ask(self.ten_weights)
         if self.input is None:
             self.empty = f"Draw {lab.words}."
         return self._weights_changed() | {PAIR, EXAMPLES, RUNS}
 
     # ---- runs: Train, Step, Continue, teaching
     def plan(self, how: str) -> Plan:
-        """Train starts from zero; the others go on from the weights in use (ten digits teach on a sample)."""
-        if self.ten and how == "teach":
-            return self.lab.plan(self.lab.weights, sample="teach")
-        return self.lab.plan(None if how == "train" else self.lab.weights)
+        """Train starts from zero; the others go on from the weights in use."""
+        return self.lab.plan(None if how == "train" else self.lab.weights, teaching=how == "teach")
 
     def begin_run(self, how: str) -> Changes:
         self.log.begin(how, self.lab.weights)
@@ -322,19 +327,16 @@ class Session:
         self.log.fail(why)
         return Changes({RUNS})
 
-    def adopt(self, lab: Lab, progress: Progress, config: TrainConfig, how: str, plan: Plan) -> Changes | str:
-        """The run's weights become the ones in use, if the run was on the pair still in use (else a sentence)."""
+    def adopt(self, lab: Lab, progress: Progress, config: TrainConfig, how: str, plan: Plan) -> Changes | Refusal:
+        """The run's weights become the ones in use, if the run was on the model still in use."""
         if lab is not self.lab:
-            return (
-                f"The run trained on {' and '.join(map(str, lab.digits))}, which is no longer the pair in use: dropped."
-            )
+            return Refusal(f"The run trained on {lab.choice.title}, which is no longer the model in use: dropped.")
         self.log.ends_at = lab.adopt(progress, config, how, plan)
         return self._weights_changed() | {RUNS}
 
     # ---- the learner's digits
     def teach(self, label: int) -> Example:
-        """Keep the drawing on the pad as a digit: for a pair its class (0: the smaller, 1: the larger), in
-        ten mode the digit itself."""
+        """Keep the drawing on the pad as a digit of the given label (a pair: 0 its smaller digit)."""
         return self.lab.add_example(self.input.stages.image, label)
 
     def follow(self, examples: list[Example]) -> Changes:

@@ -47,6 +47,11 @@ class Weights:
     def to_json(self) -> str:
         return json.dumps({"format": FORMAT, **self.meta, "w": self.w, "b": self.b}, indent=1)
 
+    @property
+    def rows(self) -> list[list[float]]:
+        """The weights as pictures: one row of 784."""
+        return [self.w]
+
 
 def from_training(
     progress: Progress, config: TrainConfig, trained_by: str, data_sha256: str | None, **extra
@@ -323,6 +328,11 @@ class TenWeights:
     b: list[float]
     meta: dict = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[list[float]]:
+        """The weights as pictures: one template per digit."""
+        return self.W
 
     def to_json(self, packed: bool = False) -> str:
         """The weights file; `packed` writes W as base64 float32 (the shipped file: ~42 KB instead of ~130 KB)."""

@@ -79,3 +79,11 @@ class Storage:
         except JsException as exc:
             return f"this browser would not forget the saved copy ({exc})"
         return None
+
+
+def put_pixels(canvas, rgba: bytes, width: int, height: int) -> None:
+    window.digitlab.putPixels(canvas, js_bytes(rgba), width, height)
+
+
+def clear_canvas(canvas) -> None:
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from .. import IMAGE_PIXELS
 from .. import examples as taught
+from ..choice import Choice
 from ..course import Course
 from ..examples import MAX_EXAMPLES, Example
-from ..weights import TenWeights, Weights, parse_json, ten_weights_from_dict, weights_from_json
+from ..weights import TenWeights, Weights, any_weights_from_json, parse_json
 from .dom import Storage, window
 
 
@@ -22,74 +23,73 @@ def scope() -> str:
 
 
 class Keeper:
-    """Keys are digitlab:<deployment path>:<pair>:weights (and :examples): each pair keeps its own, and so do
-    the ten digits (under the name "ten")."""
+    """Keys are digitlab:<deployment path>:<model>:weights (and :examples), where the model is a Choice's name:
+    each pair keeps its own ("3-5"), and so do the ten digits ("ten")."""
 
     def __init__(self):
         self.storage = Storage()
-        self.pair = "0-1"
 
     @property
     def prefix(self) -> str:
         return f"digitlab:{scope()}:"
 
-    @property
-    def weights_key(self) -> str:
-        return f"{self.prefix}{self.pair}:weights"
+    def weights_key(self, choice: Choice) -> str:
+        return f"{self.prefix}{choice.name}:weights"
 
-    @property
-    def examples_key(self) -> str:
-        return f"{self.prefix}{self.pair}:examples"
+    def examples_key(self, choice: Choice) -> str:
+        return f"{self.prefix}{choice.name}:examples"
 
-    def load_weights(self) -> tuple[Weights | TenWeights | None, str | None]:
-        """(the saved weights or None, a note for the user or None)."""
-        saved = self.storage.get(self.weights_key)
+    def load_weights(self, choice: Choice) -> tuple[Weights | TenWeights | None, str | None]:
+        """(the weights saved for that model or None, a note for the user or None); whether they fit the model
+        is the caller's to judge."""
+        saved = self.storage.get(self.weights_key(choice))
         if not saved:
             return None, None
         try:
-            weights = ten_weights_from_dict(parse_json(saved)) if self.pair == "ten" else weights_from_json(saved)
+            weights = any_weights_from_json(saved)
         except ValueError as exc:
-            self.storage.forget(self.weights_key)
+            self.storage.forget(self.weights_key(choice))
             return None, f"The weights saved in this browser were unreadable ({exc}); they were dropped."
         note = f"Ignored in the saved weights: {', '.join(weights.ignored)}." if weights.ignored else None
         return weights, note
 
-    def load_examples(self) -> tuple[list[Example], str | None]:
-        """The digits kept for this pair; an unreadable one is skipped (and named), never the rest with it."""
-        saved = self.storage.get(self.examples_key)
+    def load_examples(self, choice: Choice) -> tuple[list[Example], str | None]:
+        """The digits kept for that model; an unreadable one is skipped (and named), never the rest with it."""
+        key = self.examples_key(choice)
+        saved = self.storage.get(key)
         if not saved:
             return [], None
         try:
             records = parse_json(saved, max_bytes=MAX_EXAMPLES * 2 * IMAGE_PIXELS)
-            examples, problems = taught.from_records(records, 10 if self.pair == "ten" else 2)
+            examples, problems = taught.from_records(records, len(choice.digits))
         except ValueError as exc:
-            self.storage.forget(self.examples_key)
+            self.storage.forget(key)
             return [], f"Your digits saved in this browser were unreadable ({exc}); they were dropped."
         if problems:
-            self.storage.set(self.examples_key, taught.to_json(examples))
+            self.storage.set(key, taught.to_json(examples))
             return examples, f"Skipped {len(problems)} unreadable saved digit(s): {'; '.join(problems[:3])}."
         return examples, None
 
-    def save_weights(self, weights: Weights | TenWeights, shipped: bool) -> str | None:
+    def save_weights(self, choice: Choice, weights: Weights | TenWeights, shipped: bool) -> str | None:
         """Keep the weights in use (or forget them, for the shipped ones); a message if the browser refused."""
         if shipped:
-            return self.storage.forget(self.weights_key)
-        return self.storage.set(self.weights_key, weights.to_json())
+            return self.storage.forget(self.weights_key(choice))
+        return self.storage.set(self.weights_key(choice), weights.to_json())
 
-    def save_examples(self, examples: list[Example]) -> tuple[list[Example], str | None]:
+    def save_examples(self, choice: Choice, examples: list[Example]) -> tuple[list[Example], str | None]:
         """Merge with what another tab kept meanwhile, then keep: (the merged digits, a message or None)."""
-        stored, _ = self.load_examples()
+        stored, _ = self.load_examples(choice)
         merged = taught.merge(stored, examples)
-        return merged, self.storage.set(self.examples_key, taught.to_json(merged))
+        return merged, self.storage.set(self.examples_key(choice), taught.to_json(merged))
 
-    def remove_example(self, gone: Example) -> tuple[list[Example], str | None]:
+    def remove_example(self, choice: Choice, gone: Example) -> tuple[list[Example], str | None]:
         """Forget one digit by identity, in what is kept now: what another tab taught meanwhile stays."""
-        stored, _ = self.load_examples()
+        stored, _ = self.load_examples(choice)
         kept = taught.without(stored, gone)
-        return kept, self.storage.set(self.examples_key, taught.to_json(kept))
+        return kept, self.storage.set(self.examples_key(choice), taught.to_json(kept))
 
-    def forget_examples(self) -> str | None:
-        return self.storage.forget(self.examples_key)
+    def forget_examples(self, choice: Choice) -> str | None:
+        return self.storage.forget(self.examples_key(choice))
 
     @property
     def lessons_key(self) -> str:

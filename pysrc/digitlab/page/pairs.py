@@ -1,6 +1,6 @@
 """Which model the page reads with, a pair or all ten digits: the mode and the selects and the URL hash in;
 each digit's data and a pair's shipped weights fetched once (with a deadline, tried twice); then a fresh Lab
-(or TenLab) opened by the controller.
+(a PairLab or the TenLab) opened by the controller.
 
 The newest choice wins: one made while another loads replaces it, takes over the downloads it needs too and
 aborts the others (so a stalled one never holds up the next; aborting one both need wasted what had arrived,
@@ -16,43 +16,47 @@ import js
 from pyodide.ffi import JsException
 
 from .. import address
+from ..choice import TEN, Choice, Pair
 from ..course import BY_NAME
-from ..data import DIGITS, BundleError, Digit, decode_digit, digit_file, pair_bundle, pair_name, ten_bundle
+from ..data import BundleError, Digit, decode_digit, digit_file, pair_bundle, ten_bundle
 from ..lab import Lab
+from ..pair import PairLab
 from ..session import Activity
 from ..sparse import Design
 from ..ten import TenLab
 from ..weights import TenWeights, Weights, WeightsError, pair_weights, pairs_from_json
-from ..words import versus
 from .controller import Controller
 from .dom import js_object, window
+from .lessons import Lessons
 
 
 class PairLoader:
     TRAIN_EVERY = 4  # ten digits train in the page on every 4th training image of each: 2,000 images
 
-    def __init__(self, page: Controller, digits: dict[int, Digit], shipped_0_1: Weights, ten: TenWeights):
+    def __init__(self, page: Controller, lessons: Lessons, digits: dict[int, Digit], shipped_0_1: Weights,
+                 ten: TenWeights):  # fmt: skip
         self.page = page
+        self.lessons = lessons
         self.ten = ten  # the shipped ten-digit weights
-        self.last_pair = (0, 1)  # where the mode select goes back to
+        self.last_pair = Pair(0, 1)  # where the mode select goes back to
         self.digits = digits  # the digit data loaded so far
-        self.shipped = {"0-1": shipped_0_1}  # shipped weights by pair name, from weights/pairs.json as needed
+        self.shipped = {Pair(0, 1): shipped_0_1}  # shipped weights by pair, from weights/pairs.json as needed
         self.pairs: dict | None = None  # weights/pairs.json, parsed the first time a pair needs it
         self.task: asyncio.Task | None = None
         self.downloads: dict[str, tuple[asyncio.Future, object]] = {}  # URL -> (bytes to come, its AbortController)
         self.after_open = lambda: None  # what to do once the model asked for is open (a lesson's settings)
 
-    def asked(self) -> tuple[int, int] | str | address.Lesson | None:
+    def asked(self) -> Choice | address.Lesson | address.BadAddress | None:
         return address.asked(window.location.hash, BY_NAME)
 
     def open_lesson(self, name: str) -> None:
         """A lesson: shown beside its section with its settings, on its pair (or the ten digits), opened now."""
         lesson = BY_NAME[name]
-        self.page.open_lesson(name)
+        self.lessons.open(name)
         if refusal := self.page.session.refusal("pair"):
             self.page.messages.show_error(f"The lesson's model opens once this is over: {refusal}.", "pair")
             return
-        self.after_open = lambda: self.page.open_lesson(name)  # the model's own defaults must not win
+        self.after_open = lambda: self.lessons.open(name)  # the model's own defaults must not win
         self.choose(lesson.model)
 
     def on_lesson(self, event) -> None:
@@ -60,79 +64,77 @@ class PairLoader:
             self.open_lesson(chip.dataset.lesson)
 
     def on_select(self, _event=None) -> None:
-        a, b = self.page.picker.chosen()
+        a, b = self.page.views.picker.chosen()
         if a == b:
             self.page.messages.show_error(f"Choose two different digits: both say {a}.", "pair")
             return
-        self.choose((min(a, b), max(a, b)))
+        self.choose(Pair.of(a, b))
 
     def on_mode(self, _event=None) -> None:
-        self.choose("ten" if self.page.picker.chosen_mode() == "ten" else self.last_pair)
+        self.choose(TEN if self.page.views.picker.chosen_mode() == TEN.mode else self.last_pair)
 
     def on_hash(self, _event=None) -> None:
         asked = self.asked()
         if isinstance(asked, address.Lesson):
             self.open_lesson(asked.name)
-        elif asked == "ten":
-            self.choose("ten")
-        elif isinstance(asked, str):
+        elif isinstance(asked, address.BadAddress):
             self.page.restore_address()
-            self.page.messages.show_error(f"{asked}; still {versus(self.page.session.digits)}.", "pair")
+            self.page.messages.show_error(f"{asked.why}; still {self.page.session.choice.title}.", "pair")
         elif asked is not None:
             self.choose(asked)
 
-    def choose(self, pair: tuple[int, int] | str) -> None:
-        """Open `pair` (or "ten"), replacing any load under way; refused (URL and selects restored) while a run goes."""
+    def choose(self, choice: Choice) -> None:
+        """Open `choice`, replacing any load under way; refused (URL and selects restored) while a run goes."""
         page, session = self.page, self.page.session
-        in_use = "ten" if session.ten else session.digits
         if refusal := session.refusal("pair"):
             page.restore_address()
-            page.messages.show_error(f"The model stays {named(in_use)}: {refusal}.", "pair")
+            page.messages.show_error(f"The model stays {session.choice.title}: {refusal}.", "pair")
             return
-        if pair == (session.loading or in_use):
+        if choice == (session.loading or session.choice):
             return
         self.stop()
-        if pair == in_use:  # back to the model in use while another was loading
+        if choice == session.choice:  # back to the model in use while another was loading
             page.apply(session.idle())
             page.messages.say("", "pair")
             return
-        page.apply(session.begin(Activity.LOADING, pair))
+        page.apply(session.begin(Activity.LOADING, choice))
         page.messages.clear_error()
-        page.messages.say(f"Loading {named(pair)}…", "pair")
-        self.task = asyncio.ensure_future(self.load(pair))
+        page.messages.say(f"Loading {choice.title}…", "pair")
+        self.task = asyncio.ensure_future(self.load(choice))
 
     def stop(self) -> None:
         if self.task is not None and not self.task.done():
             self.task.cancel()  # its downloads go on until a newer choice says which it still needs
         self.task = None
 
-    async def load(self, pair: tuple[int, int]) -> None:
-        """Load what the pair needs (fetching only what is new) and open it; on failure keep the pair in use."""
+    async def load(self, choice: Choice) -> None:
+        """Load what the model needs (fetching only what is new) and open it; on failure keep the one in use."""
         page = self.page
         for url, (_, controller) in list(self.downloads.items()):
-            if url not in self.files_for(pair):
+            if url not in self.files_for(choice):
                 controller.abort()
         try:
-            lab = await self.lab_for(pair)
+            lab = await self.lab_for(choice)
         except asyncio.CancelledError:
             return  # a newer choice took over
         except (OSError, JsException, BundleError, WeightsError) as exc:
             page.apply(page.session.idle())
             page.restore_address()
-            in_use = "ten" if page.session.ten else page.session.digits
-            page.messages.show_error(f"Could not open {named(pair)} ({exc}); still {named(in_use)}.", "pair")
+            page.messages.show_error(
+                f"Could not open {choice.title} ({exc}); still {page.session.choice.title}.", "pair"
+            )
             return
-        if pair != "ten":
-            self.last_pair = pair
+        if isinstance(choice, Pair):
+            self.last_pair = choice
         page.open(lab)
         page.apply(page.session.idle())
         self.after_open()
         self.after_open = lambda: None
 
-    def files_for(self, pair: tuple[int, int] | str) -> set[str]:
-        """What opening `pair` still has to download."""
-        wanted = {f"data/{digit_file(d)}" for d in (DIGITS if pair == "ten" else pair) if d not in self.digits}
-        return wanted | ({"weights/pairs.json"} if pair != "ten" and self.pairs is None else set())
+    def files_for(self, choice: Choice) -> set[str]:
+        """What opening `choice` still has to download."""
+        wanted = {f"data/{digit_file(d)}" for d in choice.digits if d not in self.digits}
+        return wanted | ({"weights/pairs.json"} if isinstance(choice, Pair) and self.pairs is None else set())
 
     async def download(self, url: str) -> bytes:
         """A file of the site, downloaded once for every choice that needs it (OSError saying why not)."""
@@ -147,30 +149,24 @@ class PairLoader:
         await asyncio.wait({future})  # unlike awaiting it, cancelling the choice here leaves the download be
         return future.result()
 
-    async def lab_for(self, pair: tuple[int, int] | str) -> Lab | TenLab:
-        for digit in DIGITS if pair == "ten" else pair:
+    async def lab_for(self, choice: Choice) -> Lab:
+        for digit in choice.digits:
             if digit not in self.digits:
                 self.digits[digit] = decode_digit(await self.download(f"data/{digit_file(digit)}"))
-        if pair == "ten":
-            return TenLab(ten_bundle([self.digits[d] for d in DIGITS], self.TRAIN_EVERY), self.ten)
-        bundle = pair_bundle(self.digits[pair[0]], self.digits[pair[1]])
+        if choice == TEN:
+            return TenLab(ten_bundle([self.digits[d] for d in choice.digits], self.TRAIN_EVERY), self.ten)
+        bundle = pair_bundle(self.digits[choice.first], self.digits[choice.second])
         train_set = Design(bundle.train.pixels, bundle.train.labels)
-        shipped = await self.shipped_weights(pair, train_set)
-        return Lab(bundle, shipped, train_set=train_set)
+        shipped = await self.shipped_weights(choice, train_set)
+        return PairLab(bundle, shipped, train_set=train_set)
 
-    async def shipped_weights(self, pair: tuple[int, int], train_set: Design) -> Weights:
+    async def shipped_weights(self, pair: Pair, train_set: Design) -> Weights:
         """The pair's shipped weights: w rebuilt from their alpha over the pair's training images."""
-        name = pair_name(*pair)
-        if name not in self.shipped:
+        if pair not in self.shipped:
             if self.pairs is None:
                 self.pairs = pairs_from_json(await self.download("weights/pairs.json"))
-            self.shipped[name] = pair_weights(self.pairs, name, train_set)
-        return self.shipped[name]
-
-
-def named(model: tuple[int, int] | str) -> str:
-    """'all ten digits' or '3 versus 5'."""
-    return "all ten digits" if model == "ten" else versus(model)
+            self.shipped[pair] = pair_weights(self.pairs, pair.name, train_set)
+        return self.shipped[pair]
 
 
 async def fetch_bytes(url: str, signal) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+from ..choice import Refusal
 from ..config import ConfigError, TrainConfig, parse_config
 from ..lab import TEACH_CONFIG, TEACH_WEIGHT, Plan
 from ..model import Progress, TrainingDiverged
@@ -31,8 +32,10 @@ class Runner:
 
     @property
     def test_part(self) -> str:
-        """Ten digits follow a run on every 4th test image (the whole split is judged once it is over)."""
-        return " on every 4th test image" if self.page.session.ten else ""
+        """A run may follow fewer test images than the whole split (judged once it is over): say so."""
+        lab = self.page.session.lab
+        every = lab.test_set.n // lab.live_test.n
+        return "" if every == 1 else f" on every {every}th test image"
 
     def on_cancel(self, _event=None) -> None:
         if self.page.session.refusal("cancel") is None:
@@ -44,19 +47,19 @@ class Runner:
         if page.refused(how, "train"):
             return
         try:
-            config = parse_config(page.form.values())
+            config = parse_config(page.views.form.values())
         except ConfigError as exc:
-            page.form.mark_invalid(exc.fields)
+            page.views.form.mark_invalid(exc.fields)
             page.messages.show_error(f"Cannot train: {exc}")
             return
-        page.form.mark_invalid(())
+        page.views.form.mark_invalid(())
         if how == "step":
             config = TrainConfig(**{**config.as_dict(), "iterations": 1})
         plan = page.session.plan(how)
         try:
             run = page.session.lab.training_run(config, plan, heartbeat=HEARTBEAT)
         except ValueError as exc:  # ten digits train on full batches only
-            page.form.mark_invalid(["batch-size"])
+            page.views.form.mark_invalid(["batch-size"])
             page.messages.show_error(f"Cannot train: {exc}.")
             return
         self.start(how, config, plan, run)
@@ -107,10 +110,10 @@ class Runner:
             else:
                 await self.finish(lab, how, last, config, plan)
         finally:
-            page.training.end(how, last.iteration if last else 0, last.elapsed if last else 0.0)
+            page.views.training.end(how, last.iteration if last else 0, last.elapsed if last else 0.0)
             seen = page.session.finished_run(config, outcome, self.rose()) if how != "teach" else set()
             page.apply(page.session.idle() | {RUNS} | seen)  # the last iteration's curve, drawn now it is over
-            page.controls.give_back_focus(focused)
+            page.views.controls.give_back_focus(focused)
 
     def rose(self) -> bool:
         """Whether the training loss went up at some iteration of the run just ended (steps that overshot)."""
@@ -134,7 +137,7 @@ class Runner:
         for progress in run:
             if progress is not None:  # None is a mid-epoch heartbeat: only a chance to paint
                 last = progress
-                page.training.show_progress(last)
+                page.views.training.show_progress(last)
                 page.apply(page.session.record(last))
                 page.messages.say(
                     f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
@@ -159,8 +162,8 @@ class Runner:
             page.messages.say("Cancelled before the first step: the weights in use did not change.")
             return
         adopted = page.session.adopt(lab, last, config, "browser", plan)
-        if isinstance(adopted, str):
-            page.messages.show_error(adopted)
+        if isinstance(adopted, Refusal):
+            page.messages.show_error(adopted.why)
             return
         ended = "Cancelled" if self.cancel_requested else "Done"
         page.messages.say(f"{ended}: measuring the new weights on the test images…")
@@ -180,12 +183,12 @@ class Runner:
             page.apply(page.session.run_failed("took no step"))
             what = "Cancelled" if self.cancel_requested else f"Already read as {a(digit)}"
             page.messages.say(f"{what}; your {digit} is kept as an example for later training.", "teach")
-            page.apply(page.session.saw("taught", ten=page.session.ten, label=digit, read=read, before=before,
-                                        after=before, learned=read == digit))  # fmt: skip
+            learned = read == digit
+            page.apply(page.session.saw("taught", label=digit, read=read, before=before, after=before, learned=learned))
             return
         adopted = page.session.adopt(lab, last, TEACH_CONFIG, "taught", plan)
-        if isinstance(adopted, str):
-            page.messages.show_error(adopted, "teach")
+        if isinstance(adopted, Refusal):
+            page.messages.show_error(adopted.why, "teach")
             return
         await self.measure(lab)
         page.apply(adopted)
@@ -197,5 +200,4 @@ class Runner:
         page.messages.say(f"Learned your {digit} in {steps}{wrong} ({weight}); {change}.", "teach")
         page.keep_weights("teach")
         learned = page.session.reading is not None and page.session.reading.digit == digit
-        page.apply(page.session.saw("taught", ten=page.session.ten, label=digit, read=read, before=before,
-                                    after=after, learned=learned))  # fmt: skip
+        page.apply(page.session.saw("taught", label=digit, read=read, before=before, after=after, learned=learned))
