@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from build import make_server
+from tools.assemble import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -72,7 +72,7 @@ class Link:
 
 
 def faulty_handler(directory: Path, faults: Faults, released: threading.Event):
-    from build import QuietHandler
+    from tools.assemble import QuietHandler
 
     class FaultyHandler(QuietHandler):
         def do_GET(self) -> None:
@@ -130,7 +130,7 @@ def faulty_handler(directory: Path, faults: Faults, released: threading.Event):
 
 def serve_with_faults(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str, Faults]:
     """Serve `directory` as serve() does, but each path can be held, stalled, truncated or corrupted (Faults)."""
-    from build import QuietServer
+    from tools.assemble import QuietServer
 
     faults, released = Faults(), threading.Event()
     faults.asked = {}  # path -> how many times it was asked for

@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: one server and one Chromium per session, booted pages shared where they can be.
+"""Fixtures: for the browser tests one server and one Chromium per session, booted pages shared where they can be;
+for the CPython tests scikit-learn's verdicts, computed in a second process while the rest of the suite runs.
 
 Every page fails its test (or its module, for shared pages) on a console error, an uncaught
 page error, or any request that would leave the server's origin (aborted and recorded).
@@ -6,12 +7,44 @@ page error, or any request that would leave the server's origin (aborted and rec
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import pytest
 
-from browser import DIST, clear, launch, new_context, serve, wait_ready
+import oracle
+from browser import DIST, ROOT, clear, launch, new_context, serve, wait_ready
 from digitlab.config import HYPERPARAMETERS
 
 ARTIFACTS = DIST.parent / "test-artifacts"
+TEN_L2 = 0.00125  # the shipped ten-digit model's penalty (build.py's TEN_SHIPPED; a test checks the two agree)
+# Fixture name -> the oracle's computation, started once a test that asks for it is collected.
+BACKGROUND = {
+    "sklearn_pair_errors": (oracle.sklearn_pair_errors, str(ROOT / "site" / "data")),
+    "sklearn_ten_accuracy": (oracle.sklearn_ten_accuracy, str(ROOT / "site" / "data"), TEN_L2),
+}
+started: dict[str, concurrent.futures.Future] = {}
+
+
+def pytest_collection_finish(session) -> None:
+    wanted = sorted(
+        {name for item in session.items for name in getattr(item, "fixturenames", ()) if name in BACKGROUND}
+    )
+    if wanted:
+        pool = concurrent.futures.ProcessPoolExecutor(1)
+        for name in wanted:
+            function, *args = BACKGROUND[name]
+            started[name] = pool.submit(function, *args)
+        pool.shutdown(wait=False)
+
+
+@pytest.fixture(scope="session")
+def sklearn_pair_errors() -> dict[str, float]:
+    return started["sklearn_pair_errors"].result()
+
+
+@pytest.fixture(scope="session")
+def sklearn_ten_accuracy() -> float:
+    return started["sklearn_ten_accuracy"].result()
 
 
 @pytest.fixture(scope="session")

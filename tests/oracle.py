@@ -60,3 +60,32 @@ def gradient_of(objective, w, b, residuals):
     """(d loss / d w, d loss / d b) from the fast code's full-batch gradient (which works on Twins)."""
     g = complete(objective.gradient(Twin([*w, b]), Evaluation(0.0, 0.0, residuals)))
     return g.x[:-1], g.x[-1]
+
+
+# ---- scikit-learn's verdicts, which tests compare the shipped models with. They take ~40 s and depend only on
+# the bundled data, so conftest.py starts them in a second process as soon as a test that needs them is
+# collected, and the rest of the suite runs on the other core meanwhile.
+
+
+def sklearn_pair_errors(data_dir: str) -> dict[str, float]:
+    """LogisticRegression(C=1) per pair, trained on the pair's train split: its error on the test split."""
+    from sklearn.linear_model import LogisticRegression
+
+    from digitlab.data import PAIRS, pair_name, read_pair
+
+    errors = {}
+    for a, b in PAIRS:
+        X, y, Xt, yt = bundle_arrays(read_pair(data_dir, a, b)[0])
+        errors[pair_name(a, b)] = 1 - LogisticRegression(C=1.0, max_iter=2000).fit(X, y).score(Xt, yt)
+    return errors
+
+
+def sklearn_ten_accuracy(data_dir: str, l2: float) -> float:
+    """Multinomial LogisticRegression with the penalty l2 (C = 1 / (l2 n)) on all ten digits' train split,
+    scored on the test split."""
+    from sklearn.linear_model import LogisticRegression
+
+    from digitlab.data import read_ten
+
+    X, y, Xt, yt = bundle_arrays(read_ten(data_dir)[0])
+    return LogisticRegression(C=1 / (l2 * len(y)), max_iter=3000).fit(X, y).score(Xt, yt)

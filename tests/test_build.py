@@ -13,15 +13,15 @@ from browser import DIST, ROOT
 
 
 def test_service_worker_cache_is_versioned_by_content(tmp_path):
-    import build
+    from tools import assemble
 
     copy = tmp_path / "dist"
     shutil.copytree(DIST, copy, ignore=shutil.ignore_patterns("vendor"))
     shutil.copy2(ROOT / "site" / "sw.js", copy / "sw.js")
-    first = build.write_service_worker(copy)
+    first = assemble.write_service_worker(copy)
     shutil.copy2(ROOT / "site" / "sw.js", copy / "sw.js")
     (copy / "style.css").write_text((copy / "style.css").read_text() + "\n/* changed */\n")
-    second = build.write_service_worker(copy)
+    second = assemble.write_service_worker(copy)
     assert first != second
     worker = (copy / "sw.js").read_text()
     assert f'"{second}"' in worker and '"./index.html"' in worker and '"./weights.json"' in worker

@@ -125,7 +125,7 @@ def test_two_deployments_on_one_origin_keep_their_own_caches_and_storage(browser
 
 def deploy(source, target, marker: str | None = None) -> str:
     """Copy a built site to `target` (vendor linked); with a marker, a changed index.html and main.js."""
-    import build
+    from tools.assemble import write_service_worker
 
     if target.exists():
         shutil.rmtree(target)
@@ -137,7 +137,7 @@ def deploy(source, target, marker: str | None = None) -> str:
         main = target / "js" / "main.js"
         main.write_text(main.read_text() + f"\n// {marker}\n")
     shutil.copy2(ROOT / "site" / "sw.js", target / "sw.js")
-    return build.write_service_worker(target)
+    return write_service_worker(target)
 
 
 def test_a_new_deploy_under_max_age_is_offered_and_then_served_whole(browser, tmp_path):

@@ -18,15 +18,13 @@ def pairs():
     return pairs_from_json(PAIRS_FILE.read_text())
 
 
-def test_every_pair_is_within_half_a_point_of_scikit_learn_on_the_held_out_split(pairs):
+def test_every_pair_is_within_half_a_point_of_scikit_learn_on_the_held_out_split(pairs, sklearn_pair_errors):
     """LogisticRegression(C=1) trained on the same train split, both scored on the test split."""
-    from sklearn.linear_model import LogisticRegression
-
     behind = {}
     for a, b in PAIRS:
         bundle = read_pair(ROOT / "site" / "data", a, b)[0]
         X, y, Xt, yt = bundle_arrays(bundle)
-        theirs = 1 - LogisticRegression(C=1.0, max_iter=2000).fit(X, y).score(Xt, yt)
+        theirs = sklearn_pair_errors[pair_name(a, b)]
         weights = pair_weights(pairs, pair_name(a, b), design(bundle))
         np.testing.assert_allclose(X.T @ np.array(weights.meta["alpha"]), weights.w, atol=1e-9)
         ours = np.mean(((Xt @ np.array(weights.w) + weights.b) >= 0) != (yt == 1))

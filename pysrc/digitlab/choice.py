@@ -54,6 +54,11 @@ class Pair:
     def where(self) -> str:
         return "on this pair"
 
+    @property
+    def compared(self) -> tuple:
+        """What the comparison's captions name before anything is read."""
+        return self.digits
+
 
 @dataclass(frozen=True)
 class Ten:
@@ -66,6 +71,7 @@ class Ten:
     title = "all ten digits"
     words = "any digit"
     where = "here"
+    compared = ("the other digit", "the digit read")
 
 
 TEN = Ten()

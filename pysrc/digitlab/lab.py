@@ -23,8 +23,8 @@ from .config import TrainConfig
 from .data import Bundle
 from .examples import MAX_EXAMPLES, Example, example_from_image
 from .model import Progress
-from .preprocess import Stages, preprocess_rgba
-from .sparse import Design, Row
+from .preprocess import preprocess_rgba
+from .sparse import Design
 from .weights import TenWeights, digits_of
 
 TEACH_WEIGHT = 100.0  # a taught digit counts as this many training images, so a few steps can fix it
@@ -69,7 +69,17 @@ class Report:
 
 
 class Lab:
-    """Data, the weights in use, the shipped weights and the learner's digits, for one Choice."""
+    """Data, the weights in use, the shipped weights and the learner's digits, for one Choice.
+
+    What a kind provides (pair.PairLab, ten.TenLab):
+      explain(stages)            the reading of stages.image with the weights in use
+      comparison(reading, other) that reading against the digit `other`, as a pair.Reading (the written sum)
+      flip_toward(reading, t)    the smallest change of the input that makes it read t (flip.Flip), or None
+      probabilities(w, b, x)     one probability per label for the input x under the weights (w, b) or (W, b)
+      score_rows(weights, rows)  what the report needs of each test row; test_report(threshold) the Report
+      test_set                   the test images measured; base_design(teaching) the images a run trains on
+      trainer(design, config, plan, heartbeat)  the run's iterator; weights_from(progress, config, how, plan)
+    """
 
     threshold = False  # a threshold on p is worth moving: precision and recall, ROC, calibration (two classes)
     attribution = False  # z = b + sum_i alpha_i (x_i . x) can be shown: the weights keep each row's alpha
@@ -86,40 +96,10 @@ class Lab:
         self.examples: list[Example] = []
         self._measured: tuple[object, list] | None = None  # (weights, their test probabilities)
 
-    # ---- what a kind says
-    def explain(self, stages: Stages):
-        """The reading of stages.image with the weights in use (pair.Reading or ten.TenReading)."""
-        raise NotImplementedError
-
-    def probabilities(self, w, b, x: Sequence[float]) -> list[float]:
-        """One probability per label for the input x, under the weights (w, b) or (W, b)."""
-        raise NotImplementedError
-
-    def score_rows(self, weights, rows: Sequence[Row]) -> list:
-        """What the report needs of each test row under `weights` (p1, or ten probabilities)."""
-        raise NotImplementedError
-
-    def test_report(self, threshold: float = 0.5) -> Report:
-        raise NotImplementedError
-
-    @property
-    def test_set(self) -> Design:
-        raise NotImplementedError
-
     @property
     def live_test(self) -> Design:
         """The test images a run's curves follow."""
         return self.test_set
-
-    def base_design(self, teaching: bool) -> Design:
-        """The training images a run trains on, before the learner's digits."""
-        raise NotImplementedError
-
-    def trainer(self, design: Design, config: TrainConfig, plan: Plan, heartbeat: float | None):
-        raise NotImplementedError
-
-    def weights_from(self, progress: Progress, config: TrainConfig, how: str, plan: Plan):
-        raise NotImplementedError
 
     def taught_rows(self, weights) -> list[Example] | None:
         """The learner's digits that `weights` were trained on after the training images, in row order; None
@@ -149,8 +129,7 @@ class Lab:
 
     # ---- judging
     def measuring(self) -> Iterator[None]:
-        """The test probabilities of the weights in use, MEASURE_CHUNK images at a time with a yield between,
-        so that a page can paint (ten scores for each of 2,000 images take ~0.4 s in the page)."""
+        """The test probabilities of the weights in use, a chunk at a time so the page can paint between."""
         if self._measured is not None and self._measured[0] is self.weights:
             return
         weights, rows, scored = self.weights, self.test_set.rows, []

@@ -54,6 +54,11 @@ class Reading:
     def probabilities(self) -> list[float]:
         return [1 - self.p1, self.p1]
 
+    @property
+    def scores(self) -> list[float]:
+        """Scores whose softmax is `probabilities`: a pair is softmax regression with the smaller digit's at 0."""
+        return [0.0, self.z]
+
 
 def explain(weights: Weights, x: Sequence[float], stages: Stages, digits: tuple[int, int] = (0, 1)) -> Reading:
     contributions = [wj * xj for wj, xj in zip(weights.w, x)]

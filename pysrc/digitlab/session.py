@@ -130,6 +130,11 @@ class RunLog:
         segment.diverged = (segment.first + iteration, loss)
         segment.failed = f"diverged at iteration {segment.first + iteration}"
 
+    def rose(self) -> bool:
+        """Whether the training loss went up at some iteration of the last run (steps that overshot)."""
+        losses = [point[0] for point in self.segments[-1].points] if self.segments else []
+        return any(after > before for before, after in zip(losses, losses[1:]))
+
     def fail(self, why: str) -> None:
         """The run under way ended without weights ("was cancelled before its first step")."""
         if self.segments:

@@ -18,29 +18,25 @@ from pyodide.ffi import JsException
 from .. import address
 from ..choice import TEN, Choice, Pair
 from ..course import BY_NAME
-from ..data import BundleError, Digit, decode_digit, digit_file, pair_bundle, ten_bundle
+from ..data import BundleError, Digit, decode_digit, digit_file
 from ..lab import Lab
-from ..pair import PairLab
+from ..opening import PAIRS_FILE, files_for, open_lab
 from ..session import Activity
-from ..sparse import Design
-from ..ten import TenLab
-from ..weights import TenWeights, Weights, WeightsError, pair_weights, pairs_from_json
+from ..weights import TenWeights, Weights, WeightsError, pairs_from_json
 from .controller import Controller
 from .dom import js_object, window
 from .lessons import Lessons
 
 
 class PairLoader:
-    TRAIN_EVERY = 4  # ten digits train in the page on every 4th training image of each: 2,000 images
-
     def __init__(self, page: Controller, lessons: Lessons, digits: dict[int, Digit], shipped_0_1: Weights,
                  ten: TenWeights):  # fmt: skip
         self.page = page
         self.lessons = lessons
         self.ten = ten  # the shipped ten-digit weights
+        self.shipped = {Pair(0, 1): shipped_0_1}  # shipped weights by pair, made from weights/pairs.json as needed
         self.last_pair = Pair(0, 1)  # where the mode select goes back to
         self.digits = digits  # the digit data loaded so far
-        self.shipped = {Pair(0, 1): shipped_0_1}  # shipped weights by pair, from weights/pairs.json as needed
         self.pairs: dict | None = None  # weights/pairs.json, parsed the first time a pair needs it
         self.task: asyncio.Task | None = None
         self.downloads: dict[str, tuple[asyncio.Future, object]] = {}  # URL -> (bytes to come, its AbortController)
@@ -111,7 +107,7 @@ class PairLoader:
         """Load what the model needs (fetching only what is new) and open it; on failure keep the one in use."""
         page = self.page
         for url, (_, controller) in list(self.downloads.items()):
-            if url not in self.files_for(choice):
+            if url not in files_for(choice, self.digits, self.pairs):
                 controller.abort()
         try:
             lab = await self.lab_for(choice)
@@ -131,11 +127,6 @@ class PairLoader:
         self.after_open()
         self.after_open = lambda: None
 
-    def files_for(self, choice: Choice) -> set[str]:
-        """What opening `choice` still has to download."""
-        wanted = {f"data/{digit_file(d)}" for d in choice.digits if d not in self.digits}
-        return wanted | ({"weights/pairs.json"} if isinstance(choice, Pair) and self.pairs is None else set())
-
     async def download(self, url: str) -> bytes:
         """A file of the site, downloaded once for every choice that needs it (OSError saying why not)."""
         if url not in self.downloads:
@@ -150,23 +141,13 @@ class PairLoader:
         return future.result()
 
     async def lab_for(self, choice: Choice) -> Lab:
+        """Download what `choice` still needs (opening.files_for), then open it."""
         for digit in choice.digits:
             if digit not in self.digits:
                 self.digits[digit] = decode_digit(await self.download(f"data/{digit_file(digit)}"))
-        if choice == TEN:
-            return TenLab(ten_bundle([self.digits[d] for d in choice.digits], self.TRAIN_EVERY), self.ten)
-        bundle = pair_bundle(self.digits[choice.first], self.digits[choice.second])
-        train_set = Design(bundle.train.pixels, bundle.train.labels)
-        shipped = await self.shipped_weights(choice, train_set)
-        return PairLab(bundle, shipped, train_set=train_set)
-
-    async def shipped_weights(self, pair: Pair, train_set: Design) -> Weights:
-        """The pair's shipped weights: w rebuilt from their alpha over the pair's training images."""
-        if pair not in self.shipped:
-            if self.pairs is None:
-                self.pairs = pairs_from_json(await self.download("weights/pairs.json"))
-            self.shipped[pair] = pair_weights(self.pairs, pair.name, train_set)
-        return self.shipped[pair]
+        if PAIRS_FILE in files_for(choice, self.digits, self.pairs):
+            self.pairs = pairs_from_json(await self.download(PAIRS_FILE))
+        return open_lab(choice, self.digits, self.ten, self.pairs, self.shipped)
 
 
 async def fetch_bytes(url: str, signal) -> bytes:

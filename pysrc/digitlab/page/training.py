@@ -1,7 +1,7 @@
 """Runs in the page (Train, Step, Continue, teaching): one iteration per browser frame, with Cancel and rollback.
 
-A run is asked for in the click's own tick (so a Cancel in the same tick counts), trains on the pair in
-use when it was asked for, and adopts its weights only if that pair is still the one in use.
+The Runner asks for a run in the click's own tick (so a Cancel in the same tick counts); a Run trains on the
+model in use when it was asked for, and adopts its weights only if that model is still the one in use.
 """
 
 from __future__ import annotations
@@ -25,21 +25,20 @@ async def breathe() -> None:
     await window.digitlab.breathe()
 
 
+def live_part(lab) -> str:
+    """A run may follow fewer test images than the whole split (judged once it is over): say so."""
+    every = lab.test_set.n // lab.live_test.n
+    return "" if every == 1 else f" on every {every}th test image"
+
+
 class Runner:
     def __init__(self, page: Controller):
         self.page = page
-        self.cancel_requested = False
-
-    @property
-    def test_part(self) -> str:
-        """A run may follow fewer test images than the whole split (judged once it is over): say so."""
-        lab = self.page.session.lab
-        every = lab.test_set.n // lab.live_test.n
-        return "" if every == 1 else f" on every {every}th test image"
+        self.run: Run | None = None  # the run under way, or the last one
 
     def on_cancel(self, _event=None) -> None:
-        if self.page.session.refusal("cancel") is None:
-            self.cancel_requested = True
+        if self.page.session.refusal("cancel") is None and self.run is not None:
+            self.run.cancelled = True
 
     def train(self, how: str) -> None:
         """Train from zeros ("train"), or from the weights in use for one ("step") or all iterations ("continue")."""
@@ -81,123 +80,126 @@ class Runner:
         run = session.lab.teaching_run(plan, HEARTBEAT)
         self.start("teach", TEACH_CONFIG, plan, run, (digit, before, session.reading.digit))
 
-    def start(self, how: str, config: TrainConfig, plan: Plan, run, taught=None) -> None:
-        """Mark the page busy now, in the click's tick; drive the run in the frames that follow."""
+    def start(self, how: str, config: TrainConfig, plan: Plan, iterations, taught=None) -> None:
+        """Mark the page busy now, in the click's tick (so a Cancel in the same tick counts); drive the run in
+        the frames that follow."""
         page = self.page
-        self.cancel_requested = False
         focused = document.activeElement
         page.apply(page.session.begin_run(how))
-        near = "teach" if how == "teach" else "train"
-        page.messages.say(f"Learning your {taught[0]}…" if taught else "Preparing the data…", near)
-        self.how = how
-        asyncio.ensure_future(self.drive(how, config, plan, run, near, taught, focused))
+        self.run = Run(page, how, config, plan, taught)
+        page.messages.say(f"Learning your {taught[0]}…" if taught else "Preparing the data…", self.run.near)
+        asyncio.ensure_future(self.run.drive(iterations, focused))
 
-    async def drive(self, how, config, plan, run, near, taught, focused) -> None:
-        page, lab = self.page, self.page.session.lab
+
+class Run:
+    """One run of Train, Step, Continue or teaching, driven an iteration per frame: it trains on the model in
+    use when it was asked for, and adopts its weights only if that model is still the one in use."""
+
+    def __init__(self, page: Controller, how: str, config: TrainConfig, plan: Plan, taught=None):
+        self.page, self.how, self.config, self.plan = page, how, config, plan
+        self.lab = page.session.lab
+        self.taught = taught  # teaching: (the digit taught, the test accuracy before, the digit it read)
+        self.near = "teach" if how == "teach" else "train"
+        self.cancelled = False
+
+    async def drive(self, iterations, focused) -> None:
+        page, how, config = self.page, self.how, self.config
         last, outcome = None, "done"
         try:
-            await self.prepare(plan)
-            last = await self.steps(run, near)
+            await self.prepare()
+            last = await self.steps(iterations)
             window.performance.mark("digitlab:run-stopped")  # the bench times Cancel to here
-            outcome = "cancelled" if self.cancel_requested else "done"
+            outcome = "cancelled" if self.cancelled else "done"
         except TrainingDiverged as exc:
             page.apply(page.session.diverged(exc.iteration, exc.loss))
             page.messages.show_error(f"{exc}. Training stopped; the weights in use did not change.")
             outcome = "diverged"
         else:
             if how == "teach":
-                await self.finish_teaching(lab, last, plan, *taught)
+                await self.finish_teaching(last, *self.taught)
             else:
-                await self.finish(lab, how, last, config, plan)
+                await self.finish(last)
         finally:
             page.views.training.end(how, last.iteration if last else 0, last.elapsed if last else 0.0)
-            seen = page.session.finished_run(config, outcome, self.rose()) if how != "teach" else set()
+            seen = page.session.finished_run(config, outcome, page.session.log.rose()) if how != "teach" else set()
             page.apply(page.session.idle() | {RUNS} | seen)  # the last iteration's curve, drawn now it is over
             page.views.controls.give_back_focus(focused)
 
-    def rose(self) -> bool:
-        """Whether the training loss went up at some iteration of the run just ended (steps that overshot)."""
-        segments = self.page.session.log.segments
-        losses = [point[0] for point in segments[-1].points] if segments else []
-        return any(after > before for before, after in zip(losses, losses[1:]))
-
-    async def prepare(self, plan: Plan) -> None:
+    async def prepare(self) -> None:
         """Build the gradient's pixel columns a chunk at a time, so the page paints and Cancel works meanwhile."""
-        for _ in plan.design.build_columns():
+        for _ in self.plan.design.build_columns():
             await breathe()
-            if self.cancel_requested:
+            if self.cancelled:
                 return
 
-    async def steps(self, run, near: str) -> Progress | None:
+    async def steps(self, iterations) -> Progress | None:
         """Step through a run, showing each iteration and yielding to the browser in between."""
         page, last = self.page, None
         await breathe()  # paint the "training" state before the first iteration
-        if self.cancel_requested:
+        if self.cancelled:
             return None
-        for progress in run:
+        for progress in iterations:
             if progress is not None:  # None is a mid-epoch heartbeat: only a chance to paint
                 last = progress
                 page.views.training.show_progress(last)
                 page.apply(page.session.record(last))
                 page.messages.say(
                     f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
-                    f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%{self.test_part}",
-                    near,
+                    f"loss {last.loss:.4f}, test accuracy {last.test_accuracy * 100:.2f}%{live_part(page.session.lab)}",
+                    self.near,
                 )
             await breathe()  # let the page paint and take input
-            if self.cancel_requested:
+            if self.cancelled:
                 break
         return last
 
-    async def measure(self, lab) -> None:
-        """Score the test images with the weights just adopted, a chunk per task, before any view shows them."""
-        for _ in lab.measuring():
+    async def adopt(self, last: Progress, config: TrainConfig, how: str) -> bool:
+        """The run's weights in use, measured on the test images a chunk per task before any view shows them;
+        False (and said) when the model they were trained for is no longer the one in use."""
+        page = self.page
+        adopted = page.session.adopt(self.lab, last, config, how, self.plan)
+        if isinstance(adopted, Refusal):
+            page.messages.show_error(adopted.why, self.near)
+            return False
+        for _ in self.lab.measuring():
             await breathe()
+        page.apply(adopted)
+        return True
 
-    async def finish(self, lab, how: str, last: Progress | None, config: TrainConfig, plan: Plan) -> None:
+    async def finish(self, last: Progress | None) -> None:
         """Adopt the weights of the last finished iteration and say what happened."""
         page = self.page
-        if last is None or (self.cancel_requested and last.iteration == 0):
+        if last is None or (self.cancelled and last.iteration == 0):
             page.apply(page.session.run_failed("was cancelled before its first step"))
             page.messages.say("Cancelled before the first step: the weights in use did not change.")
             return
-        adopted = page.session.adopt(lab, last, config, "browser", plan)
-        if isinstance(adopted, Refusal):
-            page.messages.show_error(adopted.why)
-            return
-        ended = "Cancelled" if self.cancel_requested else "Done"
+        ended = "Cancelled" if self.cancelled else "Done"
         page.messages.say(f"{ended}: measuring the new weights on the test images…")
-        await self.measure(lab)
-        page.apply(adopted)
+        if not await self.adopt(last, self.config, "browser"):
+            return
         done = f"{last.iteration} of {last.iterations} iterations in {last.elapsed:.2f} s"
-        if self.cancel_requested:
+        if self.cancelled:
             page.messages.say(f"Cancelled: using the weights after {done}.")
         else:
-            what = {"train": "Trained", "step": "Stepped", "continue": "Continued"}[how]
-            page.messages.say(f"{what}: {done}; test accuracy {lab.test_report().accuracy * 100:.2f}%.")
+            what = {"train": "Trained", "step": "Stepped", "continue": "Continued"}[self.how]
+            page.messages.say(f"{what}: {done}; test accuracy {self.lab.test_report().accuracy * 100:.2f}%.")
         page.keep_weights("train")
 
-    async def finish_teaching(self, lab, last: Progress | None, plan: Plan, digit: int, before: float, read: int):
-        page = self.page
+    async def finish_teaching(self, last: Progress | None, digit: int, before: float, read: int):
+        page, lab, after = self.page, self.lab, before
         if last is None or last.iteration == 0:
             page.apply(page.session.run_failed("took no step"))
-            what = "Cancelled" if self.cancel_requested else f"Already read as {a(digit)}"
+            what = "Cancelled" if self.cancelled else f"Already read as {a(digit)}"
             page.messages.say(f"{what}; your {digit} is kept as an example for later training.", "teach")
-            learned = read == digit
-            page.apply(page.session.saw("taught", label=digit, read=read, before=before, after=before, learned=learned))
+        elif await self.adopt(last, TEACH_CONFIG, "taught"):
+            steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
+            wrong = "" if lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
+            after = lab.test_report().accuracy
+            change = f"test accuracy {before * 100:.2f}% → {after * 100:.2f}%"
+            weight = f"it weighs as much as {TEACH_WEIGHT:.0f} training images"
+            page.messages.say(f"Learned your {digit} in {steps}{wrong} ({weight}); {change}.", "teach")
+            page.keep_weights("teach")
+        else:
             return
-        adopted = page.session.adopt(lab, last, TEACH_CONFIG, "taught", plan)
-        if isinstance(adopted, Refusal):
-            page.messages.show_error(adopted.why, "teach")
-            return
-        await self.measure(lab)
-        page.apply(adopted)
-        steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
-        wrong = "" if lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
-        after = lab.test_report().accuracy
-        change = f"test accuracy {before * 100:.2f}% → {after * 100:.2f}%"
-        weight = f"it weighs as much as {TEACH_WEIGHT:.0f} training images"
-        page.messages.say(f"Learned your {digit} in {steps}{wrong} ({weight}); {change}.", "teach")
-        page.keep_weights("teach")
         learned = page.session.reading is not None and page.session.reading.digit == digit
         page.apply(page.session.saw("taught", label=digit, read=read, before=before, after=after, learned=learned))

@@ -82,12 +82,11 @@ class Words:
     """The pair's digits wherever the page names them: headings, buttons, bars, legends, the table."""
 
     def render(self, session: Session) -> None:
-        if len(session.digits) == 2:  # the pair-only places name its two digits
-            for side, digit in zip("ab", session.digits):
-                for node in document.querySelectorAll(f'[data-name="{side}"]'):
-                    node.textContent = str(digit)
-                for node in document.querySelectorAll(f'[data-article="{side}"]'):
-                    node.textContent = a(digit).split()[0]  # "an" before 8
+        for side, digit in zip("ab", session.digits):  # the places that name a pair's digits (hidden for ten)
+            for node in document.querySelectorAll(f'[data-name="{side}"]'):
+                node.textContent = str(digit)
+            for node in document.querySelectorAll(f'[data-article="{side}"]'):
+                node.textContent = a(digit).split()[0]  # "an" before 8
         for node in document.querySelectorAll("[data-words]"):
             node.textContent = session.choice.words
         self.counts(session.lab.base_design(teaching=False).n, session.lab.bundle.test.n)

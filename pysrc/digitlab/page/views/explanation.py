@@ -27,7 +27,7 @@ class Why:
             clear_canvas(self.map)
             self.equation.textContent = "Draw something to see the sum."
             self.equation.dataset.z = ""
-            name_comparison(session.digits if len(session.digits) == 2 else ("the other digit", "the digit read"))
+            name_comparison(session.choice.compared)
             self.read.textContent = "?"
             return
         name_comparison(comparison.digits)

@@ -69,9 +69,8 @@ class Verdict:
         data.sure = "true" if honesty is None or honesty.sure else "false"
         if honesty and honesty.unlike:
             data.looksLike = str(honesty.looks_like)
-        if len(session.digits) > 2:  # what a many-digit model says: every probability and score
-            data.probs = json.dumps(reading.probabilities)
-            data.scores = json.dumps(reading.scores)
+        data.probs = json.dumps(reading.probabilities)
+        data.scores = json.dumps(reading.scores)
         self.show_bars(session)
         words = verdict_words(reading)
         self.digit.textContent = str(reading.digit)

@@ -1,6 +1,6 @@
 """A mutation check of the math and explanation modules: do the CPython tests notice when the code is wrong?
 
-    .venv/bin/python tests/mutation.py [module ...] [--per-module N] [--jobs J]
+    .venv/bin/python tools/mutation.py [module ...] [--per-module N] [--jobs J]
 
 Each mutant changes one thing inside one function (an arithmetic or comparison operator, a constant, a
 boolean operator, a unary minus, a returned value) in a copy of pysrc/, and runs the tests that cover
@@ -97,7 +97,7 @@ def mutate(tree: ast.Module, index: int, kind: str) -> tuple[ast.Module, int]:
     return ast.fix_missing_locations(tree), node.lineno
 
 
-PROJECT = ("pysrc", "tests", "site", "weights", "build.py", "pyproject.toml")  # what the CPython tests read
+PROJECT = ("pysrc", "tests", "tools", "site", "weights", "build.py", "pyproject.toml")  # what the CPython tests read
 
 
 def copy_project(folder: str) -> Path:
