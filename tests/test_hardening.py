@@ -27,6 +27,24 @@ from browser import (
 )
 
 pytestmark = pytest.mark.browser
+# A file the page asked for has fully arrived (resource timing records it once its last byte is in).
+ARRIVED = "url => performance.getEntriesByType('resource').some(e => e.name.endsWith(url) && e.responseEnd > 0)"
+A_TURN = "async () => { for (let i = 0; i < 3; i++) await new Promise((done) => setTimeout(done, 0)); }"
+CACHED_COPY_GOOD = """async (key) => {
+    const name = (await caches.keys()).find((n) => n.startsWith('digitlab:'));
+    const copy = name && (await (await caches.open(name)).match(key));
+    return Boolean(copy) && !(await copy.text()).includes('"damaged"');
+}"""
+
+
+def wait_until(check, timeout: float = 20.0) -> None:
+    """Poll `check()` until it is true (a condition, not a fixed sleep); fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.1)
+
+
 RUNNING = "document.body.dataset.training === 'true' && document.querySelector('[data-testid=progress]').value >= 1"
 
 
@@ -108,7 +126,8 @@ def test_back_during_a_pair_load_wins_and_the_load_is_dropped(on_0_1, faulty):
     page.wait_for_selector('body[data-pair="0-1"][data-activity="idle"]')
     release.set()
     del faults["data/digit-2.bin"]
-    time.sleep(0.5)
+    page.wait_for_function(ARRIVED, arg="data/digit-2.bin")  # the dropped load's file came after all
+    page.evaluate(A_TURN)  # and Python had its turn to act on it
     assert page.get_attribute("body", "data-pair") == "0-1" and page.evaluate("location.hash") == "#pair=0-1"
     assert page.input_value('[data-testid="digit-a"]') == "0"
 
@@ -267,7 +286,8 @@ def test_a_damaged_cached_file_is_served_once_only(browser, faulty):
     )
     page.reload()
     page.wait_for_selector('[data-testid="repair"]:not([hidden])', timeout=60_000)
-    time.sleep(4)  # the worker checks what it served, and puts a good copy in its place
+    # The worker checks what it served, and puts a good copy in its place.
+    wait_until(lambda: page.evaluate(CACHED_COPY_GOOD, "./weights.json"))
     page.reload()
     wait_ready(page)
     assert page.locator('[data-testid="repair"]').is_hidden()

@@ -18,6 +18,7 @@ def pairs():
     return pairs_from_json(PAIRS_FILE.read_text())
 
 
+@pytest.mark.retrain
 def test_every_pair_is_within_half_a_point_of_scikit_learn_on_the_held_out_split(pairs, sklearn_pair_errors):
     """LogisticRegression(C=1) trained on the same train split, both scored on the test split."""
     behind = {}

@@ -99,6 +99,7 @@ def test_new_weights_are_measured_a_chunk_at_a_time_to_what_numpy_gives(lab, shi
         lab.reset()
 
 
+@pytest.mark.retrain
 def test_the_shipped_weights_are_what_the_code_trains_and_within_half_a_point_of_scikit_learn(
     shipped, arrays, sklearn_ten_accuracy
 ):
