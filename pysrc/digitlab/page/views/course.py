@@ -19,7 +19,7 @@ class CourseView:
         }
         self.answer_row, self.answer_field = element("lesson-answer-row"), element("lesson-answer")
         self.chips: dict = {}
-        self.shown: str | None = None
+        self.shown: str | None = None  # view-only: the lesson whose card is filled in and placed
 
     def render(self, session: Session) -> None:
         course = session.course

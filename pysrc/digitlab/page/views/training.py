@@ -60,7 +60,7 @@ class Training:
         self.weight_scale = element("weight-scale")
         self.loss_chart, self.accuracy_chart = element("loss-chart"), element("accuracy-chart")
         self.note = element("runs-note")
-        self.drawn_at = self.weights_at = 0.0
+        self.drawn_at = self.weights_at = 0.0  # view-only: when the curves and weights were last drawn
         self.templates: list = []  # the ten digits' canvases, made on first use
 
     def render(self, session: Session) -> None:
