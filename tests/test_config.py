@@ -77,6 +77,7 @@ def test_the_cli_takes_its_flags_and_defaults_from_the_table():
     assert (args.learning_rate, args.batch_size) == (0.5, 8)
 
 
+@pytest.mark.built
 def test_the_built_page_has_one_field_per_hyperparameter_with_its_default():
     html = (DIST / "index.html").read_text()
     html = html[html.index('<form class="params"') : html.index("</form>")]  # the form, not the page's other selects

@@ -12,13 +12,14 @@ from digitlab.data import PAIRS
 from digitlab.honesty import Honesty
 
 FIXED = ("diverge", "threshold", "unknown", "wrong-label", "regularise", "flip")
+PLACES = ("draw", "why", "curves", "train", "judge", "mistakes")  # site/index.html's data-place
 
 
 def test_twelve_lessons_in_order_with_the_six_fixed_names():
     assert len(LESSONS) >= 8 and set(FIXED) <= set(BY_NAME)
     for lesson in LESSONS:
         assert lesson.question.endswith("?") and lesson.todo and lesson.expect and lesson.why and lesson.reference
-        assert lesson.section in ("draw", "why", "lab", "judge") and lesson.model in (TEN, *map(Pair.of, *zip(*PAIRS)))
+        assert lesson.section in PLACES and lesson.model in (TEN, *map(Pair.of, *zip(*PAIRS)))
 
 
 def saw(course, what, choice=None, **facts):
@@ -57,16 +58,22 @@ def test_the_written_sum_is_done_when_the_learner_types_z():
     assert "sum" in course.done and course.hint == ""
 
 
-def test_unsure_and_unknown_are_told_apart():
+def test_unsure_and_unknown_are_told_apart_and_hints_follow_the_state():
     course = Course()
     course.choose("sigmoid")
-    saw(course, "reading", **reading(0.75))
+    saw(course, "reading", **reading(0.95))
     assert "Nearly" in course.hint and "sigmoid" not in course.done
-    saw(course, "reading", **reading(0.55))
-    assert "sigmoid" in course.done
+    saw(course, "reading", **reading(0.995))  # far from it again: the near-miss hint no longer holds
+    assert course.hint == "" and "sigmoid" not in course.done
+    saw(course, "reading", **reading(0.03))
+    assert "more like the larger digit" in course.hint
+    saw(course, "reading", **reading(0.86))  # the verdict's own "unsure": p of the digit read below 0.9
+    assert "sigmoid" in course.done and course.hint == ""
     course.choose("unknown")
     saw(course, "reading", **reading(0.7, unlike=False, sure=False))
     assert "unknown" not in course.done and "ten-digit model still sees" in course.hint
+    saw(course, "reading", **reading(0.99, unlike=False, sure=True))
+    assert course.hint == ""
     saw(course, "reading", **reading(0.99, unlike=True, sure=False))
     assert "unknown" in course.done
 
@@ -125,9 +132,11 @@ def test_the_other_lessons():
     assert "teach" not in course.done and "reads wrong" in course.hint
     saw(course, "taught", label=7, read=9, before=0.9, after=0.9, learned=True)
     course.choose("ten")
-    saw(course, "compare", chosen=None)
+    saw(course, "compare", chosen=None, read=7)
     assert "ten" not in course.done
-    saw(course, "compare", chosen=4)
+    saw(course, "compare", chosen=7, read=7)  # the digit read, against itself
+    assert "ten" not in course.done
+    saw(course, "compare", chosen=4, read=7)
     assert {"threshold", "mistakes", "teach", "ten"} == course.done
 
 

@@ -10,7 +10,7 @@ import pytest
 from digitlab.config import TrainConfig
 from digitlab.data import read_pair
 from digitlab.examples import example_from_image, from_records, to_json
-from digitlab.lab import TEACH_CONFIG
+from digitlab.lab import describe
 from digitlab.model import fit
 from digitlab.pair import PairLab
 from digitlab.preprocess import preprocess_gray
@@ -41,9 +41,9 @@ def narrow_zero():
 def teach(lab, x, label):
     """Teach `x` as it the page does: keep it, then gradient steps from the weights in use; adopt the result."""
     lab.add_example(x, label)
-    plan = lab.plan(lab.weights)
-    *_, progress = lab.teaching_run(plan)
-    return lab.adopt(progress, TEACH_CONFIG, "taught", plan)
+    plan = lab.plan(lab.weights, teaching=True)
+    *_, progress = [p for p in lab.teaching_run(plan) if p is not None]
+    return lab.adopt(progress, lab.teach_config(), "taught", plan)
 
 
 def test_training_run_equals_the_cli_algorithm(lab):
@@ -144,19 +144,19 @@ def test_the_weights_note_says_where_weights_came_from_and_what_was_measured(lab
         return f"test accuracy here {lab.test_report().accuracy * 100:.2f}%"
 
     assert (
-        lab.describe()
+        describe(lab)
         == f"shipped (trained under CPython); {measured()}"
         == ("shipped (trained under CPython); test accuracy here 100.00%")
     )
     progress = fit(lab.train_set, lab.test_set, TrainConfig(iterations=1))
     lab.adopt(progress, TrainConfig(iterations=1), "browser", lab.plan())
     lab.weights.meta["trained_at"] = "2026-11-28T17:10:39Z"
-    assert lab.describe() == f"trained in this browser on 28 Nov 2026 at 17:10 UTC; {measured()}"
+    assert describe(lab) == f"trained in this browser on 28 Nov 2026 at 17:10 UTC; {measured()}"
     lab.weights.meta["imported_from"] = "mine.json"
     lab.weights.meta["test_accuracy"] = 0.1234  # the file's claim is not shown: the measurement is
-    assert lab.describe() == f"imported from mine.json; {measured()}" and "12.34" not in lab.describe()
+    assert describe(lab) == f"imported from mine.json; {measured()}" and "12.34" not in describe(lab)
     lab.weights.meta["imported_from"] = "x" * 200
-    assert len(lab.describe()) < 120
+    assert len(describe(lab)) < 120
 
 
 def test_a_training_time_is_read_strictly_and_without_strptime():
@@ -179,7 +179,7 @@ def test_teaching_a_digit_already_read_right_takes_no_step(lab):
     plan = lab.plan(lab.weights)
     steps = list(lab.teaching_run(plan))
     assert [p.iteration for p in steps] == [0]
-    lab.adopt(steps[-1], TEACH_CONFIG, "taught", plan)
+    lab.adopt(steps[-1], lab.teach_config(), "taught", plan)
     assert lab.weights.w == lab.shipped.w and lab.weights.meta["trained"]["iterations_run"] == 0
 
 

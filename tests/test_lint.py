@@ -97,3 +97,9 @@ def test_no_class_over_150_lines_and_no_function_over_50_but_the_named_ones():
     # The check itself sees a wall.
     long_function = "def f():\n" + "    x = 1\n" * 50
     assert walls(ast.parse(long_function), "x.py") == ["x.py:f"] and walls(ast.parse("def g(): pass"), "x.py") == []
+
+
+def test_chart_text_is_readable_on_a_projector():
+    """No text the charts draw is under 12 CSS px."""
+    fonts = re.findall(r"(\d+)px [\w ,-]*sans-serif", (ROOT / "site" / "js" / "charts.js").read_text())
+    assert fonts and min(map(int, fonts)) >= 12, fonts

@@ -41,7 +41,7 @@ def sklearn_accuracy(a: int, b: int) -> float:
 def test_picking_3_and_5_reads_a_drawn_3_finds_real_mistakes_and_trains_to_sklearns_level(app):
     choose(app, 3, 5)
     assert app.evaluate("location.hash") == "#pair=3-5"
-    assert app.locator("#draw-title").inner_text() == "1. Draw a 3 or a 5"
+    assert app.locator("#draw-title").inner_text() == "Draw a 3 or a 5"
     assert app.locator('[data-testid="teach-0"]').inner_text() == "It is a 3"
     assert app.locator('[data-testid="confusion"] thead').inner_text().split() == ["predicted", "3", "predicted", "5"]
     assert app.locator('[data-count="test"]').first.inner_text() == "378"

@@ -160,7 +160,7 @@ def test_a_flip_is_labelled_wherever_it_shows_and_cannot_be_taught_by_mistake(fi
     page = five
     page.click('[data-testid="flip"]')
     page.wait_for_selector('[data-testid="flip-size"]:not([hidden])')
-    assert text(page, "message").startswith("The flipped input (section 4):")
+    assert text(page, "message").startswith("The flipped input (see Why):")
     assert page.locator('[data-testid="flip-note"]').is_visible() and "flipped" in text(page, "input-note")
     assert page.locator('[data-testid="flip-before"]').bounding_box()["width"] >= 100
     share = float(attribute(page, "flip-size", "data-share"))
@@ -279,6 +279,6 @@ def test_on_a_phone_the_verdict_is_in_view_after_a_stroke_and_every_control_is_b
 
 def test_an_8_is_an_8(app):
     choose(app, 6, 8)
-    assert text(app, "teach-1") == "It is an 8" and app.locator("#draw-title").inner_text() == "1. Draw a 6 or an 8"
+    assert text(app, "teach-1") == "It is an 8" and app.locator("#draw-title").inner_text() == "Draw a 6 or an 8"
     clear(app)
     assert text(app, "message") == "Nothing drawn yet: draw a 6 or an 8."

@@ -212,7 +212,8 @@ def test_subnormal_weights_and_learning_rates_keep_the_maps_working(app, tmp_pat
     app.wait_for_function("document.querySelector('[data-testid=active-weights]').textContent.includes('tiny')")
     stroke(app, line_points(0.5, 0.15, 0.5, 0.85))
     assert verdict(app) == ("1", "0.5")  # z is a few 1e-308: p = 1/2 exactly, read as the larger digit
-    assert app.locator('[data-testid="weight-scale"]').inner_text() == "±1e-310"
+    scale = float(app.locator('[data-testid="weight-scale"]').inner_text().lstrip("±"))
+    assert 0 < scale < float("inf")  # the model's one colour scale: the tiny weights draw as white, not as noise
     train(app, method="gd", lr="1e-308", iterations=20)
     assert app.locator('[data-testid="train-status"]').inner_text().startswith("Trained: 20 of 20 iterations")
 

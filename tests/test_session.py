@@ -9,7 +9,7 @@ from digitlab import address
 from digitlab.choice import TEN, Pair, Refusal
 from digitlab.config import TrainConfig
 from digitlab.data import read_pair
-from digitlab.lab import TEACH_CONFIG, TEACH_WEIGHT
+from digitlab.lab import TEACH_WEIGHT
 from digitlab.model import TrainingDiverged, fit
 from digitlab.pair import PairLab
 from digitlab.preprocess import mnist_stages, preprocess_gray
@@ -66,9 +66,9 @@ def teach(session: Session, label: int):
     session.teach(label)
     plan = session.plan("teach")
     session.begin_run("teach")
-    *_, last = session.lab.teaching_run(plan)
+    *_, last = [p for p in session.lab.teaching_run(plan) if p is not None]
     session.record(last)
-    session.adopt(session.lab, last, TEACH_CONFIG, "taught", plan)
+    session.adopt(session.lab, last, session.lab.teach_config(), "taught", plan)
     session.idle()
 
 

@@ -32,7 +32,7 @@ def shipped():
 
 @pytest.fixture(scope="module")
 def lab(shipped):
-    return TenLab(read_ten(ROOT / "site" / "data", every=4)[0], shipped)
+    return TenLab(read_ten(ROOT / "site" / "data")[0], shipped)
 
 
 @pytest.fixture(scope="module")
@@ -166,17 +166,41 @@ def test_ten_digit_files_are_validated_and_told_apart_from_a_pairs(shipped):
             ten_weights_from_dict(broken)
 
 
-def test_teaching_a_digit_fixes_it_in_a_few_steps_on_a_sample(lab, shipped):
+@pytest.mark.parametrize("nth", [5])
+def test_teaching_a_misread_digit_keeps_what_the_model_knew(lab, shipped, nth):
+    """Teaching goes on minimising the model's own objective on all 8,004 training images with the taught digit
+    weighing 100: the digit is then read as taught, the test accuracy falls by at most 1 point and no digit's by
+    more than 3 (gradient descent on a sample, as before, lost up to 85 points on one digit)."""
     lab.reset()
-    index = lab.test_report().mistakes[0].index
-    x = [v / 255 for v in lab.bundle.test.image_bytes(index)]
-    truth = lab.bundle.test.labels[index]
     lab.examples = []
-    lab.add_example(x, truth)
+    before = lab.test_report()
+    mistake = before.mistakes[nth * 20]  # one the sample above does not teach
+    x = [v / 255 for v in lab.bundle.test.image_bytes(mistake.index)]
+    lab.add_example(x, mistake.truth)
     plan = lab.plan(lab.weights, teaching=True)
-    assert plan.design.n == len(range(0, 2004, 4)) + 1 and plan.design.weights[-1] == 100.0
+    assert plan.design.n == 8004 + 1 and plan.design.weights[-1] == 100.0
     *_, last = [p for p in lab.teaching_run(plan) if p is not None]
-    assert lab.examples_right(last.w, last.b, 0.6) and last.iteration < 60
+    lab.adopt(last, lab.teach_config(), "taught", plan)
+    after = lab.test_report()
+    try:
+        assert lab.examples_right(last.w, last.b, 0.6) and 4 <= last.iteration <= 15
+        assert lab.explain(mnist_stages(lab.bundle.test.image_bytes(mistake.index))).digit == mistake.truth
+        assert after.accuracy >= before.accuracy - 0.01
+        assert max(b - a for b, a in zip(before.per_label, after.per_label)) <= 0.03
+        assert lab.teach_config().l2 == shipped.meta["trained"]["l2"] == 0.00125
+    finally:
+        lab.reset()
+        lab.examples = []
+
+
+def test_the_same_drawing_taught_again_is_one_example_with_the_latest_label(lab):
+    lab.examples = []
+    x = [v / 255 for v in lab.bundle.test.image_bytes(3)]
+    first, replaced = lab.add_example(x, 4)
+    assert replaced is None and lab.examples == [first]
+    second, replaced = lab.add_example(x, 9)
+    assert replaced == first and lab.examples == [second] and second.label == 9
+    assert lab.add_example(x, 9) == (second, None) and lab.examples == [second]
     lab.examples = []
 
 
@@ -195,3 +219,10 @@ def test_the_honest_verdict_is_plain_only_when_sure_and_one_of_the_pair():
     at_the_share = [0.0] * 10
     at_the_share[3], at_the_share[2] = PAIR_SHARE, 1 - PAIR_SHARE
     assert not judge(0.95, at_the_share, (3, 5)).unlike  # flagged only below PAIR_SHARE
+
+
+def test_the_page_trains_on_every_4th_image_of_each_digit_as_the_thinned_bundle_has_them(lab):
+    thinned = read_ten(ROOT / "site" / "data", every=4)[0].train
+    train = lab.design("train")
+    assert (train.n, train.pixels, train.labels) == (thinned.n, thinned.pixels, list(thinned.labels))
+    assert lab.design("all").n == lab.bundle.train.n == 8004

@@ -36,9 +36,12 @@ def asked(hash_text: str, lessons=()) -> Choice | Lesson | BadAddress | None:
         return None
     if hash_text == TEN.hash:
         return TEN
-    if (lesson := LESSON.fullmatch(hash_text)) and lesson[1] in lessons:
-        return Lesson(lesson[1])
     shown = hash_text if len(hash_text) <= 40 else hash_text[:39] + "…"
+    if hash_text.startswith("#lesson="):
+        if (lesson := LESSON.fullmatch(hash_text)) and lesson[1] in lessons:
+            return Lesson(lesson[1])
+        names = ", ".join(lessons)
+        return BadAddress(f"The address asked for “{shown}”, but no lesson has that name (they are: {names})")
     match = PAIR.fullmatch(hash_text)
     if match is None:
         return BadAddress(f"The address asked for “{shown}”, which names no pair (a link like #pair=3-5 does, or #ten)")

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 
 from .choice import TEN, Choice, Pair
+from .config import HYPERPARAMETERS
+from .honesty import SURE
 
 
 @dataclass(frozen=True)
@@ -24,24 +26,37 @@ class Lesson:
     why: str  # one or two sentences, with the formula
     reference: str  # where reference.py writes it
     model: Choice  # the pair (or the ten digits) it is set up on, and the only model it is marked on
-    section: str  # the section it opens beside (its class in the page)
+    section: str  # where its card is shown: the place (data-place) beside the panel and control it is about
     settings: dict = field(default_factory=dict)  # form fields set when it opens (key -> text)
+
+    @property
+    def setup(self) -> str:
+        """What opening it sets up, in words: the card says so."""
+        labels = {h.key: h for h in HYPERPARAMETERS}
+        said = [self.model.title]
+        for key, value in self.settings.items():
+            words = dict(labels[key].choices).get(value, value)
+            said.append(f"{labels[key].label.lower()} {words}")
+        if isinstance(self.model, Pair):
+            said.append("threshold 0.50 in Judge (where the verdict reads)")
+        return "Set up for you: " + "; ".join(said) + "."
 
 
 LESSONS = (
     Lesson(
         "sum", "The written sum", "What score does the model give your drawing?",
-        "Draw a 1, find z at the end of the written sum in section 4, and type it here (two decimals).",
+        "Draw a 1, find z at the end of the written sum in Why, and type it here (two decimals).",
         "z is the bias plus one weight × pixel for every inked pixel; the map shows each term.",
         "z = b + Σ_j w_j x_j: a logistic regression only ever adds up weighted pixels.", "reference.dot, loss",
         Pair(0, 1), "why",
     ),
     Lesson(
         "sigmoid", "Sure or unsure", "When is the model unsure?",
-        "Draw something between a 0 and a 1 (a short stroke, a half circle) until p sits between 0.4 and 0.6.",
-        "The dot on σ(z) near the middle, where the curve is steepest; both cross-entropies are close.",
+        "Draw a 1, then add a short flag at its top, like the start of a 7 (about a fifth of the pad long), "
+        "until the verdict says Unsure.",
+        "The dot on σ(z) in the steep middle, p between 0.1 and 0.9: there a small change of z moves p most.",
         "p = σ(z) = 1 / (1 + e^−z): p = 0.5 exactly at z = 0, and every unit of z multiplies the odds by e.",
-        "reference.sigmoid", Pair(0, 1), "why",
+        "reference.sigmoid", Pair(1, 7), "curves",
     ),
     Lesson(
         "flip", "Flip it", "How little ink changes its mind?",
@@ -59,10 +74,10 @@ LESSONS = (
     ),
     Lesson(
         "mistakes", "Its mistakes", "Where does a straight line between two digits fail?",
-        "Scroll to the test digits it gets wrong (section 7) and put one on the pad.",
-        "A real test image, read wrong; section 4 shows which pixels pulled it the wrong way.",
+        "Click one of the test digits it gets wrong, below, to put it on the pad.",
+        "A real test image, read wrong; Why shows which pixels pulled it the wrong way.",
         "The decision boundary w · x + b = 0 is a flat plane in 784 dimensions: some 3s sit on the 5s' side.",
-        "reference.loss", Pair(3, 5), "judge",
+        "reference.loss", Pair(3, 5), "mistakes",
     ),
     Lesson(
         "threshold", "Precision", "Can it be right every time it says 5?",
@@ -76,39 +91,40 @@ LESSONS = (
         "Train with gradient descent at learning rate 30.",
         "The loss leaps up and the run stops where it diverged; the weights in use stay.",
         "w ← w − η ∇loss: with η too large each step overshoots the valley, further each time.",
-        "reference.step, gradient_descent", Pair(3, 5), "lab", {"method": "gd", "lr": "30", "iterations": "20"},
+        "reference.step, gradient_descent", Pair(3, 5), "train", {"method": "gd", "lr": "30", "iterations": "20"},
     ),
     Lesson(
         "lbfgs", "A better step", "Why is L-BFGS the default?",
         "Train 20 iterations with gradient descent (learning rate 1), then 20 with L-BFGS.",
         "L-BFGS ends at a lower loss and a better test accuracy in as many iterations.",
         "L-BFGS turns the gradient g into −H g from the last steps' curvature, then searches along it.",
-        "reference.lbfgs_direction, lbfgs", Pair(3, 5), "lab", {"method": "gd", "lr": "1", "iterations": "20"},
+        "reference.lbfgs_direction, lbfgs", Pair(3, 5), "train", {"method": "gd", "lr": "1", "iterations": "20"},
     ),
     Lesson(
         "regularise", "L2", "What does L2 do to the weights?",
         "Train once with L2 0.0006 and once with L2 0.06 (ten times more or less is enough).",
-        "With more L2 the weight map is smoother and its colours fainter; the test accuracy barely moves.",
+        "With more L2 the weight map (one colour scale for every run) is smoother and fainter; the test accuracy "
+        "barely moves. The data loss may rise while the objective, loss + penalty, falls.",
         "loss + (L2/2)|w|²: the gradient gains L2·w, which pulls every weight toward 0.",
-        "reference.loss, gradient", Pair(3, 5), "lab", {"method": "lbfgs", "iterations": "30", "l2": "0.0006"},
+        "reference.loss, gradient", Pair(3, 5), "train", {"method": "lbfgs", "iterations": "30", "l2": "0.0006"},
     ),
     Lesson(
         "wrong-label", "A wrong label", "What does teaching it a wrong label cost?",
         "Draw a 7 and press It is a 1.",
-        "It learns your 7 as a 1, and the test accuracy falls.",
-        "Your digit weighs as much as 100 training images: gradient descent bends w until it is read as you said.",
+        "It learns your 7 as a 1, and the test accuracy falls: some 7s like yours are now read as 1s.",
+        "Your digit weighs as much as 100 training images: L-BFGS bends w until it is read as you said.",
         "reference.gradient (sample weights s_i)", Pair(1, 7), "draw",
     ),
     Lesson(
         "teach", "Your handwriting", "Can it learn how you write?",
         "In ten-digit mode, draw a digit it reads wrong and teach it the right one.",
-        "A few steps later it reads your digit as you said, and the other digits hardly change.",
-        "The same gradient descent on the softmax loss, your digit weighing as much as 100 images.",
+        "A few L-BFGS steps later it reads your digit as you said; the test accuracy moves by less than a point.",
+        "Teaching goes on minimising the softmax loss over all the training images, your digit weighing 100.",
         "reference.softmax_gradient", TEN, "draw",
     ),
     Lesson(
         "ten", "Why this digit and not that one", "How does the ten-digit model compare two digits?",
-        "In ten-digit mode, draw a digit and pick another digit to compare it with in section 4.",
+        "Draw a digit and pick another digit to compare it with, in Why.",
         "The map and the written sum of w_a − w_b: the exact log-odds of the two.",
         "log(p_a / p_b) = (w_a − w_b) · x + (b_a − b_b): softmax is logistic regression between any two digits.",
         "reference.softmax, scores", TEN, "why",
@@ -151,10 +167,8 @@ class Course:
             outcome = rule(facts)
             if outcome is True:
                 self.done.add(name)
-                if name == self.open:
-                    self.hint = ""
-            elif outcome and name == self.open and name not in self.done:
-                self.hint = outcome
+            # The hint says what the latest event showed: a near miss, or nothing once it no longer holds.
+            self.hint = outcome if isinstance(outcome, str) and name not in self.done else ""
         return (self.done, self.hint) != before
 
 
@@ -171,14 +185,18 @@ def typed_z(facts) -> bool | str | None:
         return "Close: mind the sign of z."
     if abs(typed - facts["p"]) <= 0.006:
         return "That is p, the probability; z is the score before σ, the number after the last '='."
-    return f"Not quite: read the number z = … in section 4 (you typed {typed:g})."
+    return f"Not quite: read the number z = … in Why (you typed {typed:g})."
 
 
 def unsure(facts) -> bool | str | None:
+    """The verdict says unsure: p of the digit read below SURE (p1 strictly between 1 - SURE and SURE)."""
     p = facts["reading"].p1
-    if 0.4 <= p <= 0.6:
+    if 1 - SURE < p < SURE:
         return True
-    return f"Nearly: p = {p:.2f}. Make it look a little more like the other digit." if 0.2 <= p <= 0.8 else None
+    if 0.02 <= p <= 0.98:
+        leaning = "less" if p > 0.5 else "more"
+        return f"Nearly: p = {p:.2f}. Make it look a little {leaning} like the larger digit."
+    return None
 
 
 def flagged(facts) -> bool | str | None:
@@ -254,6 +272,6 @@ RULES = {
     "run": [("diverge", diverged), ("lbfgs", compared_optimisers), ("regularise", regularised)],
     "taught": [("wrong-label", wrong_label), ("teach", handwriting)],
     "compare": [
-        ("ten", lambda facts: True if facts["chosen"] is not None else "Pick a digit other than the runner-up.")
+        ("ten", lambda facts: True if facts["chosen"] not in (None, facts["read"]) else "Pick a digit to compare with.")
     ],
 }

@@ -304,6 +304,7 @@ class Progress:
     w: Vector = field(repr=False)
     b: float = 0.0
     alpha: Vector | None = field(default=None, repr=False)  # w = sum_i alpha_i x_i over the training images
+    objective: float | None = None  # loss + its L2 term: what the optimiser lowers (loss alone may rise)
 
     @property
     def done(self) -> bool:
@@ -355,6 +356,7 @@ def run(objective, test, point: Twin, config: TrainConfig, unpack) -> Iterator[P
             w=w,
             b=b,
             alpha=alpha,
+            objective=objective.penalised(fit, point),
         )
         if iteration == config.iterations:
             return

@@ -14,7 +14,6 @@ from .ten import TenLab
 from .weights import TenWeights, pair_weights
 
 PAIRS_FILE = "weights/pairs.json"
-TEN_TRAIN_EVERY = 4  # the ten digits train in the page on every 4th training image of each: 2,000 images
 
 
 def files_for(choice: Choice, digits: dict[int, Digit], pairs: dict | None) -> set[str]:
@@ -27,7 +26,7 @@ def open_lab(choice: Choice, digits: dict[int, Digit], ten: TenWeights, pairs: d
     """A fresh Lab for `choice`, from its digits' data, the shipped ten-digit weights and the pairs file.
     `shipped` keeps each pair's shipped weights once made (0/1's come with the page, at full precision)."""
     if choice == TEN:
-        return TenLab(ten_bundle([digits[d] for d in choice.digits], TEN_TRAIN_EVERY), ten)
+        return TenLab(ten_bundle([digits[d] for d in choice.digits]), ten)
     bundle = pair_bundle(digits[choice.first], digits[choice.second])
     train_set = Design(bundle.train.pixels, bundle.train.labels)
     if choice not in shipped:

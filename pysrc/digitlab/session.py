@@ -88,7 +88,7 @@ class Segment:
     how: str  # "train", "step", "continue" or "teach"
     first: int
     skip: int = 0
-    points: list[tuple[float, float, float, float]] = field(default_factory=list)  # losses, then accuracies
+    points: list[tuple[float, ...]] = field(default_factory=list)  # losses, accuracies, then the objective
     diverged: tuple[int, float] | None = None  # (iteration across the runs, loss) where the loss blew up
     failed: str | None = None  # why its weights were not kept ("diverged at iteration 3"), if they were not
 
@@ -123,7 +123,8 @@ class RunLog:
         segment = self.segments[-1]
         if progress.iteration >= segment.skip:
             test_loss, test_accuracy = progress.test_loss or 0.0, progress.test_accuracy or 0.0
-            segment.points.append((progress.loss, test_loss, progress.train_accuracy, test_accuracy))
+            objective = progress.loss if progress.objective is None else progress.objective
+            segment.points.append((progress.loss, test_loss, progress.train_accuracy, test_accuracy, objective))
 
     def diverge(self, iteration: int, loss: float) -> None:
         segment = self.segments[-1]
@@ -131,9 +132,10 @@ class RunLog:
         segment.failed = f"diverged at iteration {segment.first + iteration}"
 
     def rose(self) -> bool:
-        """Whether the training loss went up at some iteration of the last run (steps that overshot)."""
-        losses = [point[0] for point in self.segments[-1].points] if self.segments else []
-        return any(after > before for before, after in zip(losses, losses[1:]))
+        """Whether the objective (the loss with its L2 term) went up at some iteration of the last run: steps that
+        overshot. The loss alone may rise by design when L2 pulls the weights toward 0."""
+        objectives = [point[4] for point in self.segments[-1].points] if self.segments else []
+        return any(after > before for before, after in zip(objectives, objectives[1:]))
 
     def fail(self, why: str) -> None:
         """The run under way ended without weights ("was cancelled before its first step")."""
@@ -254,9 +256,12 @@ class Session:
         pair's reading (for a pair, its own reading)."""
         return None if self.reading is None else self.lab.comparison(self.reading, self.other_digit())
 
-    def compare_to(self, digit: int | None) -> Changes:
+    def compare_to(self, digit: int | None) -> Changes | Refusal:
+        """Compare the verdict with `digit` (None: the runner-up); the digit read itself is refused."""
+        if self.reading is not None and digit == self.reading.digit:
+            return Refusal(f"It reads {digit}: compare it with another digit (a digit against itself says nothing).")
         self.compare_with = digit
-        seen = self.saw("compare", chosen=digit) if self.reading is not None else Changes()
+        seen = self.saw("compare", chosen=digit, read=self.reading.digit) if self.reading is not None else Changes()
         return Changes({INPUT}) | seen
 
     def finished_run(self, config: TrainConfig, outcome: str, rises: bool) -> Changes:
@@ -267,6 +272,13 @@ class Session:
         return self.saw("run", method=config.method, outcome=outcome, rises=rises, runs=runs)
 
     # ---- judging
+    def threshold_named(self) -> str:
+        """' at threshold 0.50' where the Judge panel shows another threshold, so that no two accuracies on
+        screen differ without saying why; else nothing."""
+        if not self.lab.threshold or self.threshold == 0.5:
+            return ""
+        return f" at threshold 0.50 (Judge shows {self.threshold:.2f})"
+
     def judge_at(self, threshold: float) -> Changes:
         self.threshold = threshold
         if not self.lab.threshold:
@@ -305,10 +317,11 @@ class Session:
         """Another pair, or the ten digits: the same input, read by that model; a pair asks the ten-digit
         weights in use whether a drawing is either of its digits."""
         self.lab, self.log = lab, RunLog()
+        self.threshold = 0.5  # a new model is judged first where its verdict reads
         lab.ask(self.ten_weights)
         if self.input is None:
             self.empty = f"Draw {lab.words}."
-        return self._weights_changed() | {PAIR, EXAMPLES, RUNS}
+        return self._weights_changed() | {PAIR, EXAMPLES, RUNS, JUDGING}
 
     # ---- runs: Train, Step, Continue, teaching
     def plan(self, how: str) -> Plan:
@@ -340,8 +353,9 @@ class Session:
         return self._weights_changed() | {RUNS}
 
     # ---- the learner's digits
-    def teach(self, label: int) -> Example:
-        """Keep the drawing on the pad as a digit of the given label (a pair: 0 its smaller digit)."""
+    def teach(self, label: int) -> tuple[Example, Example | None]:
+        """Keep the drawing on the pad as a digit of the given label (a pair: 0 its smaller digit): the example,
+        and the one it replaced (the same drawing, taught before with another label)."""
         return self.lab.add_example(self.input.stages.image, label)
 
     def follow(self, examples: list[Example]) -> Changes:

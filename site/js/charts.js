@@ -1,7 +1,7 @@
 // Small canvas charts instead of a vendored chart library (Chart.js alone is ~200 KB minified).
 // Colours name CSS custom properties (palette.css, written by build.py from digitlab/render.py).
 const cssColour = (canvas, name) => getComputedStyle(canvas).getPropertyValue(name).trim() || "#333";
-const FONT = "11px system-ui, sans-serif";
+const FONT = "12px system-ui, sans-serif"; // no smaller: readable on a projector
 const OFF_SCALE = " (off the scale)";
 
 // Size the backing store to the CSS box at the device's pixel ratio, clear it, and hand back the

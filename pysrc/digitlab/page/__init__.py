@@ -15,6 +15,7 @@ import inspect
 from dataclasses import dataclass
 
 from .. import address, boot, model, reference, softmax
+from ..choice import Pair
 from ..config import HYPERPARAMETERS
 from ..course import BY_NAME
 from ..session import LESSONS, Activity, Session
@@ -45,6 +46,7 @@ def wire(page: Controller, on: Handlers) -> None:
     for testid in ("digit-a", "digit-b"):
         page.on(testid, "change", pairs.on_select)
     page.on("mode", "change", pairs.on_mode)
+    page.on("try-hard-pair", "click", lambda _: pairs.choose(Pair(3, 5)))
     page.on("lessons", "click", pairs.on_lesson)
     page.on(window, "hashchange", pairs.on_hash)
     page.on("lesson-close", "click", lessons.close)

@@ -13,10 +13,12 @@ class Lessons:
         self.page = page
 
     def open(self, name: str) -> None:
-        """Show a lesson beside its section, with the form's settings it asks for."""
+        """Show a lesson beside its panel, with the settings it asks for, on a clean pad (its model opens in
+        pairs.py)."""
         page = self.page
         page.session.course.choose(name)
-        page.apply({LESSONS})
+        page.views.pad.clear()  # the last drawing was for another question, maybe for another model
+        page.apply(page.session.judge_at(0.5) | {LESSONS})
         page.views.form.set(BY_NAME[name].settings)
         page.views.course.bring_into_view()
 

@@ -7,7 +7,7 @@ import random
 
 from ..choice import Refusal
 from ..preprocess import NotADigit, mnist_stages, preprocess_rgba
-from ..session import Input
+from ..session import INPUT, Changes, Input
 from .controller import Controller
 from .dom import window
 
@@ -67,7 +67,14 @@ class Reading:
 
     def compare(self, _event=None) -> None:
         """The digit the verdict is compared with (and flipped toward) was chosen."""
-        self.page.apply(self.page.session.compare_to(self.page.views.teach_picker.compared()))
+        page = self.page
+        page.messages.clear_error()
+        done = page.session.compare_to(page.views.teach_picker.compared())
+        if isinstance(done, Refusal):
+            page.apply(Changes({INPUT}))  # the picker names the digit compared with again
+            page.messages.show_error(done.why, "why")
+        else:
+            page.apply(done)
 
     def judge_at(self, _event=None) -> None:
         self.page.apply(self.page.session.judge_at(self.page.views.judgement.chosen_threshold()))

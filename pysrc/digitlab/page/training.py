@@ -7,10 +7,11 @@ model in use when it was asked for, and adopts its weights only if that model is
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from ..choice import Refusal
 from ..config import ConfigError, TrainConfig, parse_config
-from ..lab import TEACH_CONFIG, TEACH_WEIGHT, Plan
+from ..lab import TEACH_WEIGHT, Plan
 from ..model import Progress, TrainingDiverged
 from ..session import RUNS
 from ..words import a
@@ -23,6 +24,17 @@ HEARTBEAT = 0.03  # seconds of work between two chances for the page to paint an
 async def breathe() -> None:
     """Let the page take input and paint (main.js: a MessageChannel task, not a timer a hidden tab throttles)."""
     await window.digitlab.breathe()
+
+
+@dataclass(frozen=True)
+class Taught:
+    """What teaching was asked for: the digit, the test accuracy before, the digit the model read, and the label
+    this drawing had before if it was taught already."""
+
+    digit: int
+    before: float
+    read: int
+    replaced: int | None
 
 
 def live_part(lab) -> str:
@@ -68,17 +80,20 @@ class Runner:
         page, session = self.page, self.page.session
         if page.refused("teach", "teach"):
             return
-        digit = session.digits[label]
         try:
-            session.teach(label)
+            _, replaced = session.teach(label)
         except ValueError as exc:
             page.messages.show_error(str(exc), "teach")
             return
+        if replaced is not None:  # one drawing, one label: the latest
+            page.keeper.remove_example(session.choice, replaced)
         page.keep_examples()
         plan = session.plan("teach")
-        before = session.lab.test_report().accuracy
-        run = session.lab.teaching_run(plan, HEARTBEAT)
-        self.start("teach", TEACH_CONFIG, plan, run, (digit, before, session.reading.digit))
+        taught = Taught(
+            session.digits[label], session.lab.test_report().accuracy, session.reading.digit,
+            None if replaced is None else session.digits[replaced.label],
+        )  # fmt: skip
+        self.start("teach", session.lab.teach_config(), plan, session.lab.teaching_run(plan, HEARTBEAT), taught)
 
     def start(self, how: str, config: TrainConfig, plan: Plan, iterations, taught=None) -> None:
         """Mark the page busy now, in the click's tick (so a Cancel in the same tick counts); drive the run in
@@ -87,7 +102,7 @@ class Runner:
         focused = document.activeElement
         page.apply(page.session.begin_run(how))
         self.run = Run(page, how, config, plan, taught)
-        page.messages.say(f"Learning your {taught[0]}…" if taught else "Preparing the data…", self.run.near)
+        page.messages.say(f"Learning your {taught.digit}…" if taught else "Preparing the data…", self.run.near)
         asyncio.ensure_future(self.run.drive(iterations, focused))
 
 
@@ -98,7 +113,7 @@ class Run:
     def __init__(self, page: Controller, how: str, config: TrainConfig, plan: Plan, taught=None):
         self.page, self.how, self.config, self.plan = page, how, config, plan
         self.lab = page.session.lab
-        self.taught = taught  # teaching: (the digit taught, the test accuracy before, the digit it read)
+        self.taught: Taught | None = taught
         self.near = "teach" if how == "teach" else "train"
         self.cancelled = False
 
@@ -116,7 +131,7 @@ class Run:
             outcome = "diverged"
         else:
             if how == "teach":
-                await self.finish_teaching(last, *self.taught)
+                await self.finish_teaching(last, self.taught)
             else:
                 await self.finish(last)
         finally:
@@ -141,7 +156,7 @@ class Run:
         for progress in iterations:
             if progress is not None:  # None is a mid-epoch heartbeat: only a chance to paint
                 last = progress
-                page.views.training.show_progress(last)
+                page.views.training.show_progress(last, self.lab.weight_scale)
                 page.apply(page.session.record(last))
                 page.messages.say(
                     f"Iteration {last.iteration} of {last.iterations}, {last.elapsed:.2f} s: "
@@ -182,24 +197,29 @@ class Run:
             page.messages.say(f"Cancelled: using the weights after {done}.")
         else:
             what = {"train": "Trained", "step": "Stepped", "continue": "Continued"}[self.how]
-            page.messages.say(f"{what}: {done}; test accuracy {self.lab.test_report().accuracy * 100:.2f}%.")
+            accuracy = f"{self.lab.test_report().accuracy * 100:.2f}%{page.session.threshold_named()}"
+            page.messages.say(f"{what}: {done}; test accuracy {accuracy}.")
         page.keep_weights("train")
 
-    async def finish_teaching(self, last: Progress | None, digit: int, before: float, read: int):
-        page, lab, after = self.page, self.lab, before
+    async def finish_teaching(self, last: Progress | None, taught: Taught):
+        page, lab, digit, after = self.page, self.lab, taught.digit, taught.before
+        relabelled = ""
+        if taught.replaced is not None:
+            relabelled = f" (this drawing was your {taught.replaced}: now it is {a(digit)})"
         if last is None or last.iteration == 0:
             page.apply(page.session.run_failed("took no step"))
             what = "Cancelled" if self.cancelled else f"Already read as {a(digit)}"
-            page.messages.say(f"{what}; your {digit} is kept as an example for later training.", "teach")
-        elif await self.adopt(last, TEACH_CONFIG, "taught"):
-            steps = f"{last.iteration} step{'' if last.iteration == 1 else 's'}"
+            page.messages.say(f"{what}; your {digit} is kept as an example for later training{relabelled}.", "teach")
+        elif await self.adopt(last, self.config, "taught"):
+            steps = f"{last.iteration} L-BFGS step{'' if last.iteration == 1 else 's'} in {last.elapsed:.1f} s"
             wrong = "" if lab.examples_right(last.w, last.b) else " (some of your digits are still read wrong)"
             after = lab.test_report().accuracy
-            change = f"test accuracy {before * 100:.2f}% → {after * 100:.2f}%"
-            weight = f"it weighs as much as {TEACH_WEIGHT:.0f} training images"
-            page.messages.say(f"Learned your {digit} in {steps}{wrong} ({weight}); {change}.", "teach")
+            change = f"test accuracy {taught.before * 100:.2f}% → {after * 100:.2f}%{page.session.threshold_named()}"
+            weight = f"it weighs as much as {TEACH_WEIGHT:.0f} of the training images it keeps learning from"
+            page.messages.say(f"Learned your {digit}{relabelled} in {steps}{wrong} ({weight}); {change}.", "teach")
             page.keep_weights("teach")
         else:
             return
         learned = page.session.reading is not None and page.session.reading.digit == digit
-        page.apply(page.session.saw("taught", label=digit, read=read, before=before, after=after, learned=learned))
+        facts = {"label": digit, "read": taught.read, "before": taught.before, "after": after, "learned": learned}
+        page.apply(page.session.saw("taught", **facts))

@@ -4,6 +4,8 @@ are in use, messages, which controls work now, the keep panel and the code panel
 from __future__ import annotations
 
 from ...choice import Pair
+from ...course import BY_NAME
+from ...lab import describe
 from ...session import Activity, Session
 from ...words import a
 from ..dom import document, element, js_object, window
@@ -44,10 +46,12 @@ class PageState:
 
 
 class Address:
-    """The URL names the pair (or the ten digits) on display, always (a refused or unknown hash is written back)."""
+    """The URL names the lesson open on its own model, else the pair (or the ten digits) on display, always (a
+    refused or unknown hash is written back): a reload or a shared link opens the same."""
 
     def render(self, session: Session) -> None:
-        wanted = session.choice.hash
+        lesson = BY_NAME.get(session.course.open)
+        wanted = f"#lesson={lesson.name}" if lesson and lesson.model == session.choice else session.choice.hash
         if window.location.hash != wanted:
             window.history.replaceState(None, "", wanted)
 
@@ -104,7 +108,7 @@ class WeightsNote:
         self.note = element("active-weights")
 
     def render(self, session: Session) -> None:
-        self.note.textContent = session.lab.describe()
+        self.note.textContent = describe(session.lab)
         self.note.dataset.accuracy = repr(session.lab.test_report().accuracy)
 
 
@@ -116,7 +120,8 @@ class Messages:
     def __init__(self):
         self.error = element("error")
         self.slots = {slot.dataset.slot: slot for slot in document.querySelectorAll("[data-slot]")}
-        self.statuses = {near: element(f"{near}-status") for near in ("train", "teach", "keep", "pair", "start-over")}
+        nears = ("train", "teach", "keep", "pair", "start-over", "why")
+        self.statuses = {near: element(f"{near}-status") for near in nears}
 
     def render(self, _session: Session) -> None:
         for status in self.statuses.values():

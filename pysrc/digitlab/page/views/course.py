@@ -9,15 +9,17 @@ from ..dom import document, element, js_object
 
 class CourseView:
     """The course: a line of lessons with their marks at the top of the page, and the lesson open, shown at the
-    top of the section it is about (its question, what to do and see, why, and a hint after a near miss)."""
+    beside the panel and control it is about (its question, what to do and see, why, what it set up, and a hint
+    after a near miss); on a phone its "do" line pinned at the bottom."""
 
     def __init__(self):
         self.strip = element("lessons")
         self.card = element("lesson-card")
         self.parts = {
-            name: element(f"lesson-{name}") for name in ("title", "question", "todo", "expect", "why", "hint")
+            name: element(f"lesson-{name}") for name in ("title", "question", "todo", "expect", "why", "hint", "setup")
         }
         self.answer_row, self.answer_field = element("lesson-answer-row"), element("lesson-answer")
+        self.pin = element("lesson-pin")  # on a phone, the "do" line pinned where it can be read
         self.chips: dict = {}
         self.shown: str | None = None  # view-only: the lesson whose card is filled in and placed
 
@@ -37,21 +39,22 @@ class CourseView:
             chip.dataset.done = "true" if done else "false"
             chip.setAttribute("aria-pressed", "true" if name == course.open else "false")
             chip.setAttribute("aria-label", f"{chip.textContent}: {'done' if done else 'not done yet'}")
-        self.card.hidden = course.open is None
+        self.card.hidden = self.pin.hidden = course.open is None
         self.card.dataset.lesson = course.open or ""
         if course.open is None:
             self.shown = None
             return
         lesson = BY_NAME[course.open]
         self.card.dataset.done = "true" if course.open in course.done else "false"
-        if self.shown != lesson.name:  # moved beside its section, filled once
+        if self.shown != lesson.name:  # moved beside the panel and control it is about, filled once
             self.shown = lesson.name
-            section = document.querySelector(f"main > section.{lesson.section}")
-            section.insertBefore(self.card, section.children.item(1))
+            document.querySelector(f'[data-place="{lesson.section}"]').append(self.card)
             number = [entry.name for entry in LESSONS].index(lesson.name) + 1
+            self.pin.textContent = f"Lesson {number}: {lesson.todo}"
             texts = {
                 "title": f"Lesson {number}: {lesson.title}", "question": lesson.question, "todo": lesson.todo,
                 "expect": lesson.expect, "why": f"{lesson.why} (reference.py: {lesson.reference})",
+                "setup": lesson.setup,
             }  # fmt: skip
             for part, text in texts.items():
                 self.parts[part].textContent = text
@@ -59,6 +62,7 @@ class CourseView:
         self.answer_row.hidden = lesson.name != "sum"
         done = course.open in course.done
         self.parts["hint"].textContent = "Done: the page saw you do it." if done else course.hint
+        self.pin.dataset.done = "true" if done else "false"
 
     def answer(self) -> float | None:
         try:

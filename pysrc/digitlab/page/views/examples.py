@@ -38,7 +38,8 @@ class Examples:
 
 
 class TeachPicker:
-    """Ten mode's pickers: the digit to teach, and the digit the verdict is compared with ('' for the runner-up)."""
+    """The ten digits' pickers: the digit to teach (it starts on the digit read), and the digit the verdict is
+    compared with ('' for the runner-up)."""
 
     def __init__(self):
         self.teach, self.compare = element("teach-digit"), element("compare-with")
@@ -48,3 +49,8 @@ class TeachPicker:
 
     def compared(self) -> int | None:
         return int(self.compare.value) if self.compare.value else None
+
+    def render(self, session: Session) -> None:
+        if session.reading is not None:
+            self.teach.value = str(session.reading.digit)
+        self.compare.value = "" if session.compare_with is None else str(session.compare_with)

@@ -58,7 +58,7 @@ def written_sum(comparison, digits) -> str:
 
 
 def name_comparison(digits) -> None:
-    """The two digits section 4 compares, wherever its captions name them."""
+    """The two digits Why compares, wherever its captions name them."""
     for side, digit in zip("ab", digits):
         for node in document.querySelectorAll(f'[data-compare="{side}"]'):
             node.textContent = str(digit)

@@ -27,11 +27,16 @@ class Judgement:
         return float(self.threshold.value)
 
     def render(self, session: Session) -> None:
-        lab, test = session.lab, session.lab.bundle.test
-        report = lab.test_report(session.threshold)
-        self.threshold_value.textContent = f"{session.threshold:.2f}"
+        lab, test, threshold = session.lab, session.lab.bundle.test, session.threshold
+        report = lab.test_report(threshold)
+        self.threshold.value = str(threshold)
+        self.threshold_value.textContent = f"{threshold:.2f}"
         self.accuracy.dataset.value = repr(report.accuracy)
-        self.accuracy.textContent = f"{report.accuracy * 100:.2f}% ({test.n - len(report.mistakes)} of {test.n:,})"
+        said = f"{report.accuracy * 100:.2f}% ({test.n - len(report.mistakes)} of {test.n:,})"
+        if lab.threshold and threshold != 0.5:  # two accuracies on screen: each names its threshold
+            at_half = lab.test_report().accuracy * 100
+            said += f" at threshold {threshold:.2f}; {at_half:.2f}% at 0.50, where the verdict reads"
+        self.accuracy.textContent = said
         if lab.threshold:
             for (truth, read), cell in zip(((t, r) for t in (0, 1) for r in (0, 1)), self.cells.values()):
                 cell.textContent = str(report.confusion[truth][read])

@@ -29,6 +29,10 @@ class Pad:
     def show_test_image(self, pixels: bytes, index: int, digit: int) -> None:
         window.digitlab.pad.showDigit(js_bytes(pixels), js_object({"index": index, "label": digit}))
 
+    def clear(self) -> None:
+        """Clear the pad (pad.js says so with a stroke-end event, as its Clear button does)."""
+        window.digitlab.pad.clear()
+
     def bring_into_view(self) -> None:
         self.canvas.scrollIntoView(js_object({"block": "nearest"}))
 
@@ -74,7 +78,7 @@ class Verdict:
         self.show_bars(session)
         words = verdict_words(reading)
         self.digit.textContent = str(reading.digit)
-        self.message.textContent = f"The flipped input (section 4): {words}" if session.flipped else words
+        self.message.textContent = f"The flipped input (see Why): {words}" if session.flipped else words
 
     def show_bars(self, session: Session) -> None:
         reading, other = session.reading, session.other_digit()
@@ -167,7 +171,7 @@ class Eyes:
         box.left, box.top, box.width, box.height = (f"{v * unit:.1f}px" for v in (x, y, w, h))
         self.fit_box.hidden = bool(session.flipped)
         if session.flipped:
-            self.note.textContent = "The 28×28 input shown is the flipped one (section 4), not your drawing's."
+            self.note.textContent = "The 28×28 input shown is the flipped one (see Why), not your drawing's."
         elif session.input.test_image:
             self.note.textContent = "A test image is already MNIST's 28×28: the model reads its exact pixels."
         else:

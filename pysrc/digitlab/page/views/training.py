@@ -78,16 +78,16 @@ class Training:
             return
         draw_curves(log, self.loss_chart, self.accuracy_chart)
 
-    def show_weights(self, rows) -> None:
-        """The weight map of a single row of weights (a pair's), or one template per row (one colour scale)."""
-        if len(rows) > 1:
-            self.show_templates(rows)
-            return
-        rgba, scale = diverging_rgba(rows[0])
-        put_pixels(self.weight_map, rgba, 28, 28)
+    def show_weights(self, rows, scale: float) -> None:
+        """The weight map of a single row of weights (a pair's), or one template per row, at full colour from
+        ±scale: one scale for every map of the model, so that smaller weights look fainter."""
         self.weight_scale.textContent = f"±{scale:.3g}"
+        if len(rows) > 1:
+            self.show_templates(rows, scale)
+            return
+        put_pixels(self.weight_map, diverging_rgba(rows[0], scale)[0], 28, 28)
 
-    def show_templates(self, W) -> None:
+    def show_templates(self, W, scale: float) -> None:
         if not self.templates:
             for digit in range(10):
                 figure, canvas, caption = (document.createElement(t) for t in ("figure", "canvas", "figcaption"))
@@ -96,17 +96,16 @@ class Training:
                 figure.append(canvas, caption)
                 element("templates").append(figure)
                 self.templates.append(canvas)
-        scale = max(max(map(abs, row)) for row in W)
         for canvas, row in zip(self.templates, W):
-            put_pixels(canvas, diverging_rgba(row, scale or None)[0], 28, 28)
+            put_pixels(canvas, diverging_rgba(row, scale)[0], 28, 28)
 
-    def show_progress(self, progress) -> None:
+    def show_progress(self, progress, scale: float) -> None:
         """The bar after every iteration; the run's weights every CHART_EVERY seconds and at its end."""
         self.progress.max = progress.iterations
         self.progress.value = progress.iteration
         if progress.done or time.perf_counter() - self.weights_at >= self.CHART_EVERY:
             self.weights_at = time.perf_counter()
-            self.show_weights(progress.w if isinstance(progress.w[0], list) else [progress.w])
+            self.show_weights(progress.w if isinstance(progress.w[0], list) else [progress.w], scale)
 
     def end(self, how: str, iterations: int, elapsed: float) -> None:
         """Record what the run did on the progress element (data-runs counts finished runs)."""
@@ -124,7 +123,7 @@ class WeightMap:
         self.training = training
 
     def render(self, session: Session) -> None:
-        self.training.show_weights(session.weights.rows)
+        self.training.show_weights(session.weights.rows, session.lab.weight_scale)
 
 
 def runs_note(log) -> str:
@@ -132,14 +131,14 @@ def runs_note(log) -> str:
     kept = [segment for segment in log.segments if segment.failed is None and segment.points]
     failed = log.segments[-1].failed if log.segments else None
     if kept:
-        losses = [point[0] for segment in kept for point in segment.points]
-        rises = sum(1 for before, after in zip(losses, losses[1:]) if after > before)
+        objectives = [point[4] for segment in kept for point in segment.points]
+        rises = sum(1 for before, after in zip(objectives, objectives[1:]) if after > before)
         said = (
             f"The curves show the {len(kept)} run{'s' if len(kept) > 1 else ''} behind the weights in use "
             f"({kept[-1].last} iterations in all); each run's start is marked."
         )
         if rises:
-            said += f" The training loss rose at {rises} of them: steps that overshot."
+            said += f" The objective (training loss + L2 penalty) rose at {rises} of them: steps that overshot."
     else:
         said = (
             "No run drawn here led to the weights in use."
@@ -160,7 +159,7 @@ def draw_curves(log, loss_chart, accuracy_chart) -> None:
     for segment in log.segments:
         for k, point in enumerate(segment.points):
             x = segment.first + segment.skip + k
-            for name, value in zip(series, point):
+            for name, value in zip(series, point[:4]):
                 series[name].append([x, value])
     starts = [{"x": s.first, "label": s.how} for s in log.segments]
     diverged = next((s.diverged for s in log.segments if s.diverged), None)  # drawn up to where it blew up
