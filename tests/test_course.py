@@ -140,11 +140,12 @@ def test_the_other_lessons():
     assert {"threshold", "mistakes", "teach", "ten"} == course.done
 
 
-def test_progress_survives_storage_and_garbage_counts_as_none():
+def test_progress_survives_storage_and_garbage_and_marks_from_before_a_start_over_count_as_none():
     course = Course(["flip", "sum", "nonsense"])
     assert course.done == {"flip", "sum"}
-    assert Course.from_json(course.to_json()).done == {"flip", "sum"}
-    for garbage in ("[", "{}", "[1, 2]", None, '"flip"'):
+    assert Course.from_json(course.to_json(3), 3).done == {"flip", "sum"}
+    assert Course.from_json(course.to_json(2), 3).done == set()  # another tab's, read late after a Start over
+    for garbage in ("[", "{}", "[1, 2]", None, '"flip"', '{"generation": 0, "done": [1]}', '["flip"]'):
         assert Course.from_json(garbage).done == set()
 
 

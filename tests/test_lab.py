@@ -326,3 +326,24 @@ def test_thresholds_bins_and_defaults_on_a_case_worked_by_hand():
     assert reliability(p1, labels) == [
         (0.05, 0.0, 1), (0.15, 1.0, 1), (0.525, 0.5, 2), (0.975, 0.5, 2)
     ]  # fmt: skip
+
+
+def test_the_attribution_stays_exact_with_more_taught_rows_than_a_learner_keeps_at_once(lab):
+    """Weights trained on and on keep every taught digit as a row (forgotten ones too): 250 of them here, over
+    the 200 a learner keeps at once; each row keeps its own alpha (the 201st used to take the next one's)."""
+    import random
+
+    from digitlab.examples import MAX_EXAMPLES, example_from_image, to_records
+    from digitlab.weights import Weights
+
+    rng = random.Random(3)
+    taught = [example_from_image([v / 255 for v in lab.bundle.test.image_bytes(i)], i % 2) for i in range(250)]
+    assert len(taught) > MAX_EXAMPLES and len(set(taught)) == len(taught)
+    rows = [lab.bundle.train.image_bytes(i) for i in range(lab.bundle.train.n)] + [e.pixels for e in taught]
+    alpha = [rng.uniform(-0.01, 0.01) for _ in rows]
+    w = [sum(a * pixels[j] / 255 for a, pixels in zip(alpha, rows)) for j in range(784)]
+    lab.use(Weights(w, 0.3, {"alpha": alpha, "taught_rows": to_records(taught)}))
+    x = narrow_zero()
+    found = lab.attribute(x)
+    assert abs(found.total - (0.3 + sum(wj * xj for wj, xj in zip(w, x)))) < 1e-9
+    assert lab.row_image(lab.bundle.train.n + 249)[0] == taught[249].pixels

@@ -30,7 +30,8 @@ def open_lesson(page, name: str, model: str) -> None:
 
 
 def section_of_card(page) -> str:
-    return page.evaluate("document.querySelector('[data-testid=lesson-card]').closest('section').className")
+    """Where the open lesson's card is: its place (site/index.html's data-place), beside what it is about."""
+    return page.evaluate("document.querySelector('[data-testid=lesson-card]').closest('[data-place]').dataset.place")
 
 
 def run_and_wait(page, testid: str = "train") -> None:
@@ -69,7 +70,7 @@ def test_reading_the_sum_and_the_sigmoid(course):
     course.press('[data-testid="lesson-answer"]', "Enter")
     assert lesson_done(course, "sum") and "Done" in hint(course)
     open_lesson(course, "sigmoid", "1-7")
-    assert section_of_card(course) == "why"
+    assert section_of_card(course) == "curves"
     clear(course)
     stroke(course, line_points(0.5, 0.15, 0.5, 0.85))  # "Draw a 1": sure, so not this lesson yet
     assert not lesson_done(course, "sigmoid")
@@ -107,7 +108,7 @@ def test_flip_unknown_mistakes_and_threshold(course):
 
 def test_diverge_lbfgs_and_regularise(course):
     open_lesson(course, "diverge", "3-5")
-    assert section_of_card(course) == "lab"
+    assert section_of_card(course) == "train"
     assert course.input_value('[data-testid="method"]') == "gd" and course.input_value('[data-testid="lr"]') == "30"
     course.fill('[data-testid="lr"]', "10")  # a near miss: the loss bounces, but settles
     run_and_wait(course)

@@ -196,6 +196,7 @@ def rights(page) -> list[float]:
 
 
 def test_the_first_screen_says_what_the_model_is_and_where_to_start(course):
+    course.evaluate("scrollTo(0, 0)")
     intro = course.locator('[data-testid="intro"]').inner_text()
     assert "one weight per pixel" in intro and "lesson 1" in intro
     assert in_view(course, "intro") and course.locator('[data-testid="lesson"]').first.is_visible()

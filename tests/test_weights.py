@@ -99,3 +99,44 @@ def test_the_shipped_metadata_is_all_understood():
     weights = load_weights(ROOT / "weights" / "mnist01.json")
     assert weights.ignored == []
     assert weights_from_json(weights.to_json()).meta == weights.meta
+
+
+def test_the_nesting_check_is_one_pass_that_agrees_with_a_parser_and_stops_at_the_limit():
+    import random
+
+    from digitlab.weights import MAX_NESTING, nesting_depth
+
+    def depth(value) -> int:
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        return (1 + max(map(depth, children), default=0)) if isinstance(value, (list, dict)) else 0
+
+    rng = random.Random(7)
+
+    def made(level):
+        if level > 6 or rng.random() < 0.3:
+            return rng.choice([1, 'a"b', "\\", "x]y[{", '\\"', None, "[[[", "}}"])
+        if rng.random() < 0.5:
+            return [made(level + 1) for _ in range(rng.randrange(3))]
+        return {f"k{rng.random()}": made(level + 1) for _ in range(rng.randrange(3))}
+
+    for _ in range(500):
+        value = made(0)
+        assert nesting_depth(json.dumps(value), 100) == depth(value), value
+    assert nesting_depth("[" * 1_000_000) == MAX_NESTING + 1  # stops as soon as it knows
+    assert nesting_depth('"' + '\\"[' * 100_000 + '"') == 0  # brackets inside a string, escaped quotes
+
+
+def test_hostile_json_gets_a_sentence_not_an_exception():
+    from digitlab.course import Course
+    from digitlab.weights import parse_json
+
+    assert parse_json("[" + "9" * 5000 + "]") != [9]  # read as NaN: int() itself raises past 4,300 digits
+    from digitlab.weights import weights_from_json
+
+    with pytest.raises(WeightsError, match="finite"):  # a weight that long: the file is refused, with a sentence
+        weights_from_json('{"w": [' + "9" * 5000 + "," + "0," * 782 + '0], "b": 0}')
+    assert parse_json('\ufeff{"w": [1]}') == {"w": [1]}  # a byte-order mark is not a reason to refuse a file
+    assert parse_json(b"\xef\xbb\xbf[1]") == [1]
+    assert Course.from_json("[" * 10_000 + "]" * 10_000).done == set()  # killed Pyodide's stack at every start
+    assert Course.from_json('["flip", ' + '"x", ' * 1000 + '"sum"]').done == set()  # over the size cap
+    assert Course.from_json('["flip", "sum"]').done == {"flip", "sum"}

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from .choice import TEN, Choice, Pair
 from .config import HYPERPARAMETERS
 from .honesty import SURE
+from .weights import parse_json
+
+MAX_STORED = 2_000  # bytes: twelve names of at most twenty letters fit ten times over
 
 
 @dataclass(frozen=True)
@@ -142,16 +145,22 @@ class Course:
         self.open: str | None = None
         self.hint = ""
 
-    def to_json(self) -> str:
-        return json.dumps(sorted(self.done))
+    def to_json(self, generation: int = 0) -> str:
+        """The marks as kept, with the Start over they come after (see from_json)."""
+        return json.dumps({"generation": generation, "done": sorted(self.done)})
 
     @staticmethod
-    def from_json(text: str | None) -> Course:
-        """Stored progress; anything unreadable counts as none (it is only progress)."""
+    def from_json(text: str | None, generation: int = 0) -> Course:
+        """Stored progress of this generation (marks from before a Start over count as none: a tab may read them
+        late); anything unreadable counts as none too (it is only progress, and any site of this origin can
+        write it)."""
         try:
-            names = json.loads(text or "[]")
+            stored = parse_json(text or "{}", max_bytes=MAX_STORED)
         except ValueError:
             return Course()
+        if not isinstance(stored, dict) or stored.get("generation") != generation:
+            return Course()
+        names = stored.get("done")
         return Course(names if isinstance(names, list) and all(isinstance(n, str) for n in names) else ())
 
     def choose(self, name: str | None) -> None:

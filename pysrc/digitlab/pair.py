@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from .choice import Pair, Refusal
 from .config import TrainConfig
 from .data import Bundle
-from .examples import Example, from_records, to_records
+from .examples import Example, from_record, to_records
 from .flip import smallest_flip
 from .honesty import Honesty, judge
 from .lab import Lab, Mistake, Plan, Report
@@ -174,7 +174,10 @@ class PairLab(Lab):
         alpha, records = weights.meta.get("alpha"), weights.meta.get("taught_rows", [])
         if alpha is None or len(alpha) != self.bundle.train.n + len(records):
             return None
-        return from_records(records)[0]
+        try:  # every record is a row, in order: none merged away, none past the 200 a learner keeps at once
+            return [from_record(record) for record in records]
+        except ValueError:
+            return None
 
     def attribute(self, x: Sequence[float]) -> Attribution | Refusal:
         """Each training image's share of z(x) under the weights in use, or why they cannot say."""

@@ -158,6 +158,7 @@ class Session:
         self.compare_with: int | None = None  # the digit the verdict is compared with (None: the runner-up)
         self.log = RunLog()
         self.ten_weights: TenWeights | None = lab.ten_weights  # every pair's honest verdict asks them
+        self.shipped_ten = self.ten_weights  # the page starts on a pair that asks the shipped ten-digit weights
         self.threshold = 0.5  # a pair's verdict on the test images calls the larger digit when p1 >= this
         self.all_mistakes = False  # the gallery shows every mistake of the weights in use (else the first ones)
         self.attributing = False  # the training images behind the verdict are asked for (a pass over every row)
@@ -357,6 +358,15 @@ class Session:
         """Keep the drawing on the pad as a digit of the given label (a pair: 0 its smaller digit): the example,
         and the one it replaced (the same drawing, taught before with another label)."""
         return self.lab.add_example(self.input.stages.image, label)
+
+    def start_over(self) -> Changes:
+        """A classroom's next learner: no digits taught, no lessons done, no runs, every model's shipped weights
+        (the ten digits' that every pair's verdict asks included)."""
+        self.lab.examples = []
+        self.course, self.finished = Course(), {}
+        self.ten_weights = self.shipped_ten
+        self.lab.ask(self.shipped_ten)
+        return self.reset() | {EXAMPLES, LESSONS}
 
     def follow(self, examples: list[Example]) -> Changes:
         """The digits kept now (after a removal, or what another tab kept)."""

@@ -16,7 +16,6 @@ import math
 import re
 import struct
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from . import IMAGE_PIXELS, examples
 from .config import HYPERPARAMETERS, TrainConfig
@@ -75,15 +74,35 @@ def from_training(
 
 # ---- reading JSON safely
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]")
-_DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
+_SIGNIFICANT = re.compile(r'["\\\[\]{}]')  # what changes the nesting: quotes, escapes, brackets
+MAX_INTEGER_DIGITS = 1_000  # longer, an integer is read as not-a-number (int() itself raises past 4,300 digits)
 
 
-def nesting_depth(text: str) -> int:
-    """How deeply arrays and objects nest in JSON text, counted without parsing (strings skipped)."""
-    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
-    return max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0)
+def nesting_depth(text: str, limit: int = MAX_NESTING) -> int:
+    """How deeply arrays and objects nest in JSON text, counted without parsing (strings skipped), in one pass
+    over the characters that matter; it stops as soon as the depth passes `limit`, so its cost is linear in the
+    text whatever the text is (a regex over strings was quadratic: a 400 KB file froze the tab)."""
+    depth = deepest = 0
+    in_string, escaped_at = False, -1
+    for match in _SIGNIFICANT.finditer(text):
+        at, char = match.start(), match.group()
+        if at == escaped_at:  # the quote or backslash a backslash escapes
+            continue
+        if in_string:
+            if char == "\\":
+                escaped_at = at + 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                break
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def json_type(value) -> str:
@@ -95,6 +114,12 @@ def json_type(value) -> str:
     if isinstance(value, (int, float)):
         return "a number"
     return {str: "a string", list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def _bounded_int(digits: str) -> int | float:
+    """An integer as JSON writes it; one too long to be any weight, count or label is read as NaN, which the
+    checks of the value it stands for then refuse or drop with their sentence (and the rest goes on)."""
+    return int(digits) if len(digits) <= MAX_INTEGER_DIGITS else math.nan
 
 
 def _reject_constant(name: str):
@@ -110,12 +135,13 @@ def parse_json(text: str | bytes, max_bytes: int = MAX_BYTES):
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise WeightsError("not text (not UTF-8), so not weights JSON") from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first is not part of the JSON
     if not text.strip():
         raise WeightsError("empty")
     if nesting_depth(text) > MAX_NESTING:
         raise WeightsError(f"nested more than {MAX_NESTING} levels deep, so not weights JSON")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise WeightsError(f"not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
 

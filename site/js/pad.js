@@ -85,8 +85,18 @@ export function createPad(canvas) {
     for (const e of events.length ? events : [event]) stroke.push(point(e));
     redraw();
   });
+  // The system took the pointer away (a scroll or zoom gesture began, a palm was rejected): that stroke was not
+  // meant, so it goes, and nothing is read.
+  function cancel(event) {
+    const stroke = drawing.get(event.pointerId);
+    if (!stroke) return;
+    drawing.delete(event.pointerId);
+    strokes = strokes.filter((s) => s !== stroke);
+    redraw();
+  }
+
   canvas.addEventListener("pointerup", end);
-  canvas.addEventListener("pointercancel", end);
+  canvas.addEventListener("pointercancel", cancel);
   canvas.addEventListener("lostpointercapture", end);
 
   return {

@@ -91,7 +91,9 @@ async def start() -> None:
     lessons = Lessons(page)
     pairs = PairLoader(page, lessons, state.digits, state.shipped, state.ten)
     keep = Keep(page)
-    wire(page, Handlers(Reading(page), keep, lessons, Runner(page), pairs))
+    runner = Runner(page)
+    runner.after_run = pairs.open_waiting
+    wire(page, Handlers(Reading(page), keep, lessons, runner, pairs))
     asked = pairs.asked()  # before open() writes the model in use into the URL
     keep.use_kept_ten_weights()
     page.session.course = page.keeper.load_lessons()

@@ -28,12 +28,16 @@ class Controller:
         self.keeper = Keeper()
         self.views = Views()
         self.messages = self.views.messages
+        self.said_lessons_refused = False
         self._proxies = []
 
     def apply(self, changes) -> None:
         self.views.render(self.session, changes)
-        if LESSONS in changes:  # the course's marks are kept as soon as they change
-            self.keeper.save_lessons(self.session.course)
+        if LESSONS in changes and (refused := self.keeper.save_lessons(self.session.course)):
+            # Kept as soon as they change; a refusal is said once (every later mark would repeat it).
+            if not self.said_lessons_refused:
+                self.messages.show_error(f"Your lesson marks are not kept for next time: {refused}.", "course")
+            self.said_lessons_refused = True
 
     def on(self, target, event: str, handler) -> None:
         """Call `handler` on `event` of the element with that data-testid (or of `target` itself)."""

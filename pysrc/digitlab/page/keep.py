@@ -4,9 +4,9 @@ tab's changes, and Start over (a classroom's next learner)."""
 from __future__ import annotations
 
 from ..choice import TEN
-from ..course import Course
+from ..examples import without
 from ..lab import made_for
-from ..session import EXAMPLES, LESSONS, Activity
+from ..session import LESSONS, Activity
 from ..weights import MAX_BYTES, WeightsError, any_weights_from_json, what_it_holds
 from .controller import Controller
 from .dom import download
@@ -72,7 +72,7 @@ class Keep:
             return
         gone = page.session.lab.examples[int(index)]
         kept, refused = page.keeper.remove_example(page.session.choice, gone)
-        page.apply(page.session.follow(kept))
+        page.apply(page.session.follow(kept if kept is not None else without(page.session.lab.examples, gone)))
         digit = page.session.digits[gone.label]
         if refused:
             page.messages.show_error(f"Could not update your saved digits: {refused}.", "teach")
@@ -90,11 +90,18 @@ class Keep:
             page.messages.say("Your digits are forgotten (the weights in use keep what they learned).", "teach")
 
     def on_storage(self, event) -> None:
-        """Another tab changed the digits of the model in use: follow it."""
-        page = self.page
+        """Another tab changed what is kept: its Start over, the course's marks, the digits of the model in use."""
+        page, keeper = self.page, self.page.keeper
         choice = page.session.choice
-        if event.key == page.keeper.examples_key(choice) and page.session.activity is not Activity.TEACHING:
-            examples, _ = page.keeper.load_examples(choice)
+        if event.key == keeper.generation_key and keeper.stored_generation() != keeper.generation:
+            keeper.generation = keeper.stored_generation()
+            page.apply(page.session.start_over())
+            page.messages.say("Another tab started over for the next learner: so did this one.", "start-over")
+        elif event.key == keeper.lessons_key:
+            page.session.course.done |= keeper.load_lessons().done
+            page.apply({LESSONS})
+        elif event.key == keeper.examples_key(choice) and page.session.activity is not Activity.TEACHING:
+            examples, _ = keeper.load_examples(choice)
             page.apply(page.session.follow(examples))
 
     # ---- starting over: a classroom's next learner
@@ -111,9 +118,7 @@ class Keep:
         if page.refused("start-over", "start-over"):
             return
         refused = page.keeper.forget_everything()
-        page.session.follow([])
-        page.session.course, page.session.finished = Course(), {}
-        page.apply(page.session.reset() | {EXAMPLES, LESSONS})
+        page.apply(page.session.start_over())
         if refused:
             page.messages.show_error(f"Started over here, but {refused}.", "start-over")
         else:

@@ -28,6 +28,7 @@ class Keeper:
 
     def __init__(self):
         self.storage = Storage()
+        self.generation = self.stored_generation()  # the Start over this tab's state comes after
 
     @property
     def prefix(self) -> str:
@@ -72,39 +73,70 @@ class Keeper:
 
     def save_weights(self, choice: Choice, weights: Weights | TenWeights, shipped: bool) -> str | None:
         """Keep the weights in use (or forget them, for the shipped ones); a message if the browser refused."""
+        if refused := self.stale():
+            return refused
         if shipped:
             return self.storage.forget(self.weights_key(choice))
         return self.storage.set(self.weights_key(choice), weights.to_json())
 
     def save_examples(self, choice: Choice, examples: list[Example]) -> tuple[list[Example], str | None]:
         """Merge with what another tab kept meanwhile, then keep: (the merged digits, a message or None)."""
+        if refused := self.stale():
+            return examples, refused
         stored, _ = self.load_examples(choice)
         merged = taught.merge(stored, examples)
         return merged, self.storage.set(self.examples_key(choice), taught.to_json(merged))
 
-    def remove_example(self, choice: Choice, gone: Example) -> tuple[list[Example], str | None]:
-        """Forget one digit by identity, in what is kept now: what another tab taught meanwhile stays."""
+    def remove_example(self, choice: Choice, gone: Example) -> tuple[list[Example] | None, str | None]:
+        """Forget one digit by identity, in what is kept now: what another tab taught meanwhile stays (None for
+        the digits kept when nothing may be written)."""
+        if refused := self.stale():
+            return None, refused
         stored, _ = self.load_examples(choice)
         kept = taught.without(stored, gone)
         return kept, self.storage.set(self.examples_key(choice), taught.to_json(kept))
 
     def forget_examples(self, choice: Choice) -> str | None:
-        return self.storage.forget(self.examples_key(choice))
+        return self.stale() or self.storage.forget(self.examples_key(choice))
 
     @property
     def lessons_key(self) -> str:
         return f"{self.prefix}lessons"
 
     def load_lessons(self) -> Course:
-        return Course.from_json(self.storage.get(self.lessons_key))
+        return Course.from_json(self.storage.get(self.lessons_key), self.generation)
 
     def save_lessons(self, course: Course) -> str | None:
+        """Keep the marks as a merge with what other tabs kept (a tab opened earlier never deletes a later mark);
+        the course takes the merged marks too."""
+        if refused := self.stale():
+            return refused
+        course.done |= self.load_lessons().done
         if not course.done:  # nothing to keep: a next learner finds no trace
             return self.storage.forget(self.lessons_key)
-        return self.storage.set(self.lessons_key, course.to_json())
+        return self.storage.set(self.lessons_key, course.to_json(self.generation))
+
+    # ---- Start over is a generation: a tab from before it writes nothing back
+    @property
+    def generation_key(self) -> str:
+        return f"{self.prefix}generation"
+
+    def stored_generation(self) -> int:
+        text = self.storage.get(self.generation_key) or "0"
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
+
+    def stale(self) -> str | None:
+        """Why this tab must not write: another tab started over since this one read what it shows."""
+        if self.stored_generation() != self.generation:
+            return "another tab started over for the next learner since this one opened: this tab follows it now"
+        return None
 
     def forget_everything(self) -> str | None:
-        """Every pair's weights and digits of this deployment, and the course's marks (a classroom's next
-        learner starts afresh)."""
-        keys = self.storage.keys(self.prefix)
-        return next((refused for key in keys if (refused := self.storage.forget(key))), None)
+        """Every model's weights and digits of this deployment, and the course's marks (a classroom's next
+        learner starts afresh); a new generation, so that no tab opened before writes any of it back."""
+        self.generation = max(self.stored_generation(), self.generation) + 1
+        # The new generation first: every other tab then starts over before it hears of any key going, so none
+        # writes back what it holds in between.
+        refused = self.storage.set(self.generation_key, str(self.generation))
+        keys = [key for key in self.storage.keys(self.prefix) if key != self.generation_key]
+        return refused or next((refused for key in keys if (refused := self.storage.forget(key))), None)

@@ -41,19 +41,29 @@ class PairLoader:
         self.task: asyncio.Task | None = None
         self.downloads: dict[str, tuple[asyncio.Future, object]] = {}  # URL -> (bytes to come, its AbortController)
         self.after_open = lambda: None  # what to do once the model asked for is open (a lesson's settings)
+        self.waiting: str | None = None  # a lesson chosen while a run went, to open when it ends
 
     def asked(self) -> Choice | address.Lesson | address.BadAddress | None:
         return address.asked(window.location.hash, BY_NAME)
 
     def open_lesson(self, name: str) -> None:
-        """A lesson: shown beside its section with its settings, on its pair (or the ten digits), opened now."""
+        """A lesson: shown beside its panel with its settings, on its pair (or the ten digits), opened now; or,
+        while a run goes, once it has ended (the Runner calls open_waiting)."""
         lesson = BY_NAME[name]
         self.lessons.open(name)
         if refusal := self.page.session.refusal("pair"):
+            self.waiting = name
             self.page.messages.show_error(f"The lesson's model opens once this is over: {refusal}.", "pair")
             return
-        self.after_open = lambda: self.lessons.open(name)  # the model's own defaults must not win
-        self.choose(lesson.model)
+        self.waiting = None
+        # Its settings once more after its model opens (that model's own defaults must not win); only then.
+        self.choose(lesson.model, then=lambda: self.lessons.open(name))
+
+    def open_waiting(self) -> None:
+        """The lesson chosen during a run, now that the run is over (if it is still the one open)."""
+        name, self.waiting = self.waiting, None
+        if name is not None and self.page.session.course.open == name:
+            self.open_lesson(name)
 
     def on_lesson(self, event) -> None:
         if (chip := event.target.closest('[data-testid="lesson"]')) is not None:
@@ -79,9 +89,11 @@ class PairLoader:
         elif asked is not None:
             self.choose(asked)
 
-    def choose(self, choice: Choice) -> None:
-        """Open `choice`, replacing any load under way; refused (URL and selects restored) while a run goes."""
+    def choose(self, choice: Choice, then=None) -> None:
+        """Open `choice`, replacing any load under way, and `then` do that once it is open (a lesson's settings):
+        never later, for another choice. Refused (URL and selects restored) while a run goes."""
         page, session = self.page, self.page.session
+        self.after_open = lambda: None
         if refusal := session.refusal("pair"):
             page.restore_address()
             page.messages.show_error(f"The model stays {session.choice.title}: {refusal}.", "pair")
@@ -93,6 +105,7 @@ class PairLoader:
             page.apply(session.idle())
             page.messages.say("", "pair")
             return
+        self.after_open = then or (lambda: None)
         page.apply(session.begin(Activity.LOADING, choice))
         page.messages.clear_error()
         page.messages.say(f"Loading {choice.title}…", "pair")

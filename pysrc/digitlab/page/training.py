@@ -47,6 +47,7 @@ class Runner:
     def __init__(self, page: Controller):
         self.page = page
         self.run: Run | None = None  # the run under way, or the last one
+        self.after_run = lambda: None  # what waited for the run to end (a lesson chosen meanwhile)
 
     def on_cancel(self, _event=None) -> None:
         if self.page.session.refusal("cancel") is None and self.run is not None:
@@ -101,7 +102,7 @@ class Runner:
         page = self.page
         focused = document.activeElement
         page.apply(page.session.begin_run(how))
-        self.run = Run(page, how, config, plan, taught)
+        self.run = Run(page, how, config, plan, taught, lambda: self.after_run())
         page.messages.say(f"Learning your {taught.digit}…" if taught else "Preparing the data…", self.run.near)
         asyncio.ensure_future(self.run.drive(iterations, focused))
 
@@ -110,8 +111,9 @@ class Run:
     """One run of Train, Step, Continue or teaching, driven an iteration per frame: it trains on the model in
     use when it was asked for, and adopts its weights only if that model is still the one in use."""
 
-    def __init__(self, page: Controller, how: str, config: TrainConfig, plan: Plan, taught=None):
+    def __init__(self, page: Controller, how: str, config: TrainConfig, plan: Plan, taught=None, ended=None):
         self.page, self.how, self.config, self.plan = page, how, config, plan
+        self.ended = ended or (lambda: None)
         self.lab = page.session.lab
         self.taught: Taught | None = taught
         self.near = "teach" if how == "teach" else "train"
@@ -139,6 +141,7 @@ class Run:
             seen = page.session.finished_run(config, outcome, page.session.log.rose()) if how != "teach" else set()
             page.apply(page.session.idle() | {RUNS} | seen)  # the last iteration's curve, drawn now it is over
             page.views.controls.give_back_focus(focused)
+            self.ended()
 
     async def prepare(self) -> None:
         """Build the gradient's pixel columns a chunk at a time, so the page paints and Cancel works meanwhile."""
@@ -188,17 +191,18 @@ class Run:
             page.apply(page.session.run_failed("was cancelled before its first step"))
             page.messages.say("Cancelled before the first step: the weights in use did not change.")
             return
-        ended = "Cancelled" if self.cancelled else "Done"
-        page.messages.say(f"{ended}: measuring the new weights on the test images…")
+        stopped = self.cancelled  # a Cancel from here on comes after the last iteration: nothing left to stop
+        page.messages.say(f"{'Cancelled' if stopped else 'Done'}: measuring the new weights on the test images…")
         if not await self.adopt(last, self.config, "browser"):
             return
         done = f"{last.iteration} of {last.iterations} iterations in {last.elapsed:.2f} s"
-        if self.cancelled:
+        late = " (Cancel came while the finished run's weights were being measured: nothing was left to stop)"
+        if stopped:
             page.messages.say(f"Cancelled: using the weights after {done}.")
         else:
             what = {"train": "Trained", "step": "Stepped", "continue": "Continued"}[self.how]
             accuracy = f"{self.lab.test_report().accuracy * 100:.2f}%{page.session.threshold_named()}"
-            page.messages.say(f"{what}: {done}; test accuracy {accuracy}.")
+            page.messages.say(f"{what}: {done}; test accuracy {accuracy}.{late if self.cancelled else ''}")
         page.keep_weights("train")
 
     async def finish_teaching(self, last: Progress | None, taught: Taught):

@@ -120,7 +120,7 @@ class Messages:
     def __init__(self):
         self.error = element("error")
         self.slots = {slot.dataset.slot: slot for slot in document.querySelectorAll("[data-slot]")}
-        nears = ("train", "teach", "keep", "pair", "start-over", "why")
+        nears = ("train", "teach", "keep", "pair", "start-over", "why", "course")
         self.statuses = {near: element(f"{near}-status") for near in nears}
 
     def render(self, _session: Session) -> None:
@@ -128,9 +128,12 @@ class Messages:
             status.textContent = ""
 
     def show_error(self, message: str, near: str = "train") -> None:
+        """Say what went wrong near the control it is about; a second problem of the same request, in the same
+        place, is said after the first (teaching with storage full: neither the digits nor the weights kept)."""
         self.statuses[near].textContent = ""  # a stale "done" beside an error misleads
+        same_place = not self.error.hidden and self.error.parentElement == self.slots[near]
         self.slots[near].append(self.error)
-        self.error.textContent = message
+        self.error.textContent = f"{self.error.textContent} {message}" if same_place else message
         self.error.hidden = False
         self.error.scrollIntoView(js_object({"block": "nearest"}))
 
