@@ -50,11 +50,19 @@ self.addEventListener("activate", (event) => {
 
 // A cached file damaged since (storage, an extension, a bug) is found after it was served, and replaced
 // from the network: the page that got it may fail (and offers a repair), the next one gets a good copy.
+// Offline, the copy stays (deleted, it would never be cached again) and every open page is told plainly that
+// offline use is broken until the network is back; it is checked and replaced again at its next use.
 async function recheck(cache, key, served) {
   await new Promise((resolve) => setTimeout(resolve, CHECK_AFTER_MS));
   if ((await digest(served)) === FILES[key]) return;
-  await cache.delete(key);
-  await cache.put(key, await fetchChecked(key)).catch(() => {}); // offline: fetched when next online
+  const good = await fetchChecked(key).catch(() => null);
+  if (good) {
+    await cache.put(key, good);
+    return;
+  }
+  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) {
+    client.postMessage({ damaged: key.slice(2) });
+  }
 }
 
 self.addEventListener("fetch", (event) => {

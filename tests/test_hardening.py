@@ -292,3 +292,37 @@ def test_a_damaged_cached_file_is_served_once_only(browser, faulty):
     wait_ready(page)
     assert page.locator('[data-testid="repair"]').is_hidden()
     context.close()
+
+
+def test_offline_a_damaged_cached_file_is_kept_said_plainly_and_replaced_once_online(browser, faulty):
+    """It used to be deleted offline and never cached again, the badge still saying "available offline", and
+    Repair offline wiped the rest."""
+    url, _ = faulty
+    context = new_context(browser, service_workers="allow")
+    page = context.new_page()
+    page.goto(url)
+    wait_ready(page)
+    page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')
+    page.evaluate(
+        """async () => {
+        const name = (await caches.keys()).find((n) => n.startsWith('digitlab:'));
+        await (await caches.open(name)).put('./weights.json', new Response('{"damaged": true}'));
+    }"""
+    )
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector('[data-testid="offline-broken"]:not([hidden])', timeout=30_000)
+    assert page.locator('[data-testid="offline-badge"]').is_hidden()
+    assert "weights.json is damaged" in page.locator('[data-testid="offline-broken"]').inner_text()
+    cache = "caches.keys().then((n) => caches.open(n.find((x) => x.startsWith('digitlab:'))))"
+    assert page.evaluate(f"{cache}.then((c) => c.match('./weights.json')).then(Boolean)")  # kept, not replaceable yet
+    page.wait_for_selector('[data-testid="repair"]:not([hidden])', timeout=60_000)
+    page.click('[data-testid="repair-button"]')
+    assert "Nothing was removed" in page.locator('[data-testid="repair-why"]').inner_text()
+    assert page.evaluate(f"{cache}.then((c) => c.keys()).then((k) => k.length)") > 10  # the rest still works
+    context.set_offline(False)
+    page.reload()  # the damaged copy is served once more, checked, and replaced from the network
+    wait_until(lambda: page.evaluate(CACHED_COPY_GOOD, "./weights.json"))
+    page.reload()
+    wait_ready(page)
+    context.close()

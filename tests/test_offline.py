@@ -168,8 +168,9 @@ def test_a_new_deploy_under_max_age_is_offered_and_then_served_whole(browser, tm
     server.shutdown()
 
 
-def test_a_tab_that_is_training_takes_an_update_only_once_it_is_idle(browser, tmp_path):
-    """Tab B chooses the new version: B reloads at once, tab A finishes its run first (its work is not lost)."""
+def test_a_tab_that_is_training_takes_an_update_only_once_it_is_idle_and_hidden(browser, tmp_path):
+    """Tab B chooses the new version: B reloads at once; tab A finishes its run first (its work is not lost), and
+    even idle it reloads only once nobody is looking at it (never mid-stroke or mid-lesson)."""
     site = tmp_path / "site"
     deploy(DIST, site)
     server, base = serve(site, max_age=600)
@@ -193,12 +194,19 @@ def test_a_tab_that_is_training_takes_an_update_only_once_it_is_idle(browser, tm
         second.click('[data-testid="update-ready"]')
     wait_ready(second)
     assert second.title().startswith("digitlab B")
+    first.bring_to_front()
     first.wait_for_function(
-        "document.querySelector('[data-testid=update-ready]').textContent.includes('when it is idle')"
+        "document.querySelector('[data-testid=update-ready]').textContent.includes('once you leave it idle')"
     )
     assert first.evaluate("window.stillHere") and first.evaluate("document.body.dataset.training") == "true"
-    with first.expect_navigation():
-        first.click('[data-testid="cancel"]')
+    first.click('[data-testid="cancel"]')
+    first.wait_for_selector('body[data-activity="idle"]')
+    assert first.evaluate("window.stillHere")  # idle but in view: it stays
+    with first.expect_navigation():  # the learner leaves it (headless tabs stay "visible": said for it)
+        first.evaluate(
+            """() => { Object.defineProperty(document, 'hidden', {value: true, configurable: true});
+                document.dispatchEvent(new Event('visibilitychange')); }"""
+        )
     wait_ready(first)
     assert first.title().startswith("digitlab B") and "trained in this browser" in active(first)
     context.close()

@@ -119,3 +119,51 @@ def test_cancel_while_a_finished_run_is_measured_says_nothing_was_left_to_stop(a
     app.wait_for_selector('body[data-training="false"]')
     said = app.locator('[data-testid="train-status"]').inner_text()
     assert said.startswith("Trained: 1 of 1 iterations") and "nothing was left to stop" in said, said
+
+
+def test_a_failed_start_offers_repair_at_once_which_can_forget_this_apps_stored_values(browser, site_url):
+    from browser import new_context
+
+    context = new_context(browser)
+    context.route("**/pysrc.tar.gz", lambda route: route.fulfill(status=200, body=b"not a tar.gz"))
+    page = context.new_page()
+    page.add_init_script(
+        "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
+        " localStorage.setItem('digitlab:/:0-1:examples', '[]'); localStorage.setItem('another-site:x', 'kept'); }"
+    )
+    page.goto(site_url)
+    page.wait_for_selector('[data-testid="repair"]:not([hidden])', timeout=30_000)  # not after 60 s
+    page.check('[data-testid="repair-forget"]')
+    with page.expect_navigation():
+        page.click('[data-testid="repair-button"]')
+    kept = page.evaluate("Object.keys(localStorage)")
+    assert "another-site:x" in kept and not any(key.startswith("digitlab:/:0-1") for key in kept)
+    context.close()
+
+
+def test_lesson_two_can_be_done_from_the_keyboard(app):
+    """No 0/1 test image is unsure, and there was no other way to make an input without a pointer."""
+    open_lesson(app, "sigmoid", "1-7")
+    app.focus('[data-testid="misclassified"] figure button')
+    app.keyboard.press("Enter")
+    app.wait_for_function("!document.querySelector('[data-testid=sample-label]').hidden")
+    assert lesson_done(app, "sigmoid"), verdict(app)
+
+
+FULL = """Storage.prototype.setItem = function () {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"""
+
+
+def test_with_storage_full_each_refused_write_says_so_where_its_effect_shows(make_page):
+    page = make_page(init_script=FULL)
+    open_lesson(page, "flip", "4-9")
+    stroke(page, [(0.6, 0.85), (0.6, 0.15), (0.25, 0.6), (0.75, 0.6)])
+    page.click('[data-testid="flip"]')
+    page.wait_for_selector('[data-testid="error"]:not([hidden])')
+    assert lesson_done(page, "flip") and "lesson marks are not kept" in error_text(page)
+    assert page.evaluate("document.querySelector('[data-testid=error]').closest('.course') !== null")
+    page.click('[data-testid="flip-back"]')
+    page.click(f'[data-testid="teach-{int(verdict(page)[0] == "4")}"]')  # the digit it does not read: it learns
+    page.wait_for_function("document.querySelector('[data-testid=progress]').dataset.runs > 0")
+    said = error_text(page)
+    assert "Could not keep your digits" in said and "Could not keep the weights" in said, said

@@ -261,3 +261,19 @@ def test_a_run_that_leads_to_no_weights_says_so_and_gives_way(session):
     assert session.log.segments[-1].failed and not session.shipped  # the earlier run's weights stay in use
     run(session, "step", TrainConfig(iterations=1))
     assert [s.failed for s in session.log.segments] == [None]  # the failed attempt gave way
+
+
+def test_start_over_gives_every_model_its_shipped_weights_the_ten_digits_that_pairs_ask_included(session):
+    import json
+
+    from digitlab.weights import TenWeights, ten_weights_from_dict
+
+    shipped_ten = ten_weights_from_dict(json.loads((ROOT / "weights" / "ten.json").read_text()))
+    session.ten_weights = session.shipped_ten = shipped_ten
+    learners = TenWeights([[0.0] * 784 for _ in range(10)], [0.0] * 10)
+    session.ten_weights = learners  # a learner trained the ten digits, which every pair's verdict asks
+    session.lab.ask(learners)
+    session.read(mnist_input(session.lab, 3))
+    session.start_over()
+    assert session.ten_weights is shipped_ten and session.lab.ten_weights is shipped_ten
+    assert session.reading.honesty.share > 0.15 and session.course.done == set() and session.shipped

@@ -56,7 +56,7 @@ LESSONS = (
     Lesson(
         "sigmoid", "Sure or unsure", "When is the model unsure?",
         "Draw a 1, then add a short flag at its top, like the start of a 7 (about a fifth of the pad long), "
-        "until the verdict says Unsure.",
+        "until the verdict says Unsure (from the keyboard: put a test digit it gets wrong, in Judge, on the pad).",
         "The dot on σ(z) in the steep middle, p between 0.1 and 0.9: there a small change of z moves p most.",
         "p = σ(z) = 1 / (1 + e^−z): p = 0.5 exactly at z = 0, and every unit of z multiplies the odds by e.",
         "reference.sigmoid", Pair(1, 7), "curves",

@@ -96,12 +96,24 @@ new MutationObserver((records) => {
   if (errors.length) offerRepair("The page could not start: Python stopped with an error.");
 }).observe(document.body, { childList: true });
 addEventListener("error", () => offerRepair("The page could not start: a script failed."));
+// A failure inside a promise (Pyodide's own start among them) is as fatal as a thrown one: say so at once.
+addEventListener("unhandledrejection", () => offerRepair("The page could not start: a script failed."));
 setTimeout(() => offerRepair("The page is taking far longer than usual to start."), 60_000);
 pageReady.then(() => (repair.hidden = true));
 // The inflated snapshot this page started from is kept for the next visit, once the page has time.
 pageReady.then(() => setTimeout(keepSnapshot, 1000));
 byTestId("repair-button").addEventListener("click", async () => {
   const scope = new URL("./", location.href).href;
+  if (!navigator.onLine) {
+    // Offline, removing the cached files would leave nothing to start from: keep them, and say why.
+    byTestId("repair-why").textContent = "You are offline: Repair downloads the page again, so it needs the network. Nothing was removed.";
+    return;
+  }
+  if (byTestId("repair-forget").checked) {
+    // Only this deployment's keys (keeping.py's prefix): other sites of this origin keep theirs.
+    const prefix = `digitlab:${location.pathname.replace(/[^/]*$/, "")}:`;
+    for (const key of Object.keys(localStorage)) if (key.startsWith(prefix)) localStorage.removeItem(key);
+  }
   try {
     await (await navigator.serviceWorker?.getRegistration("./"))?.unregister();
     for (const name of await caches.keys()) if (name.includes(scope)) await caches.delete(name);
@@ -130,13 +142,23 @@ if ("serviceWorker" in navigator) {
       return navigator.serviceWorker.ready;
     })
     .then(() => {
-      byTestId("offline-badge").hidden = false;
+      if (byTestId("offline-broken").hidden) byTestId("offline-badge").hidden = false;
     })
     .catch(() => {}); // no service worker (blocked, private mode, file://): the app works online as before
-  // Another tab chose the new version: this one follows, but only once it is idle, never mid-run.
+  // A file the worker found damaged and could not replace (offline): the badge must not claim offline use.
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (!event.data?.damaged) return;
+    byTestId("offline-badge").hidden = true;
+    const broken = byTestId("offline-broken");
+    broken.textContent = `Not available offline for now: the stored copy of ${event.data.damaged} is damaged. It is downloaded again the next time this page is open with a network.`;
+    broken.hidden = false;
+  });
+  // Another tab chose the new version: this one follows, but only when nobody is looking at it and it is idle
+  // (never mid-stroke, mid-lesson or mid-run); the tab that asked reloads at once.
   let reloading = false;
   const reloadWhenIdle = () => {
-    if (reloading || (!updating && document.body.dataset.activity !== "idle")) return false;
+    const quiet = document.hidden && document.body.dataset.activity === "idle";
+    if (reloading || (!updating && !quiet)) return false;
     reloading = true;
     location.reload();
     return true;
@@ -144,8 +166,10 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (byTestId("update-ready").hidden && !updating) return; // first install: nothing to reload
     if (reloadWhenIdle()) return;
-    byTestId("update-ready").textContent = "A new version is active: this tab reloads when it is idle";
+    byTestId("update-ready").textContent = "A new version is active: reload to use it (this tab reloads by itself once you leave it idle)";
+    byTestId("update-ready").onclick = () => ((updating = true), reloadWhenIdle());
     const watcher = new MutationObserver(() => reloadWhenIdle() && watcher.disconnect());
     watcher.observe(document.body, { attributes: true, attributeFilter: ["data-activity"] });
+    document.addEventListener("visibilitychange", () => reloadWhenIdle() && watcher.disconnect());
   });
 }

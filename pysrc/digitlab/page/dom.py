@@ -59,8 +59,10 @@ class Storage:
         """Store; return a message if the browser refused."""
         try:
             window.localStorage.setItem(key, value)
-        except JsException as exc:
-            return f"this browser would not save it ({exc}); it stays in use until you reload"
+        except JsException:  # full (QuotaExceededError), or switched off for this site
+            return (
+                "this browser would not save it (its storage is full or switched off); it stays in use until you reload"
+            )
         return None
 
     def keys(self, prefix: str) -> list[str]:

@@ -29,7 +29,6 @@ class Reading:
             except NotADigit as exc:
                 source = str(exc)
         page.apply(page.session.read(source))
-        page.views.verdict.keep_in_view()
         window.performance.measure("preprocess-and-predict", "read-start")
         window.performance.mark("verdict")
         window.performance.measure("stroke-to-verdict", "stroke-end", "verdict")

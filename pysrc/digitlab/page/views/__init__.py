@@ -15,7 +15,6 @@ from . import chrome, course, examples, explanation, judging, reading, training
 class Views:
     def __init__(self):
         self.pad = reading.Pad()
-        self.verdict = reading.Verdict()
         self.messages = chrome.Messages()
         self.form = training.Form()
         self.judgement = judging.Judgement()
@@ -36,7 +35,7 @@ class Views:
             (chrome.Words(), {PAIR}),
             (chrome.WeightsNote(), {WEIGHTS, PAIR}),
             (self.pad, {INPUT}),
-            (self.verdict, {INPUT}),
+            (reading.Verdict(), {INPUT}),
             (reading.SampleLabel(), {INPUT}),
             (reading.Eyes(self.pad), {INPUT}),
             (explanation.Why(), {INPUT}),

@@ -131,7 +131,7 @@ class Messages:
         """Say what went wrong near the control it is about; a second problem of the same request, in the same
         place, is said after the first (teaching with storage full: neither the digits nor the weights kept)."""
         self.statuses[near].textContent = ""  # a stale "done" beside an error misleads
-        same_place = not self.error.hidden and self.error.parentElement == self.slots[near]
+        same_place = not self.error.hidden and self.slots[near].contains(self.error)
         self.slots[near].append(self.error)
         self.error.textContent = f"{self.error.textContent} {message}" if same_place else message
         self.error.hidden = False

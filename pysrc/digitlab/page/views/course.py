@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...course import BY_NAME, LESSONS
 from ...session import Session
-from ..dom import document, element, js_object
+from ..dom import document, element, js_object, window
 
 
 class CourseView:
@@ -20,6 +20,7 @@ class CourseView:
         }
         self.answer_row, self.answer_field = element("lesson-answer-row"), element("lesson-answer")
         self.pin = element("lesson-pin")  # on a phone, the "do" line pinned where it can be read
+        self.bench = document.querySelector("section.bench")
         self.chips: dict = {}
         self.shown: str | None = None  # view-only: the lesson whose card is filled in and placed
 
@@ -71,5 +72,9 @@ class CourseView:
             return None
 
     def bring_into_view(self) -> None:
-        if not self.card.hidden:
-            self.card.scrollIntoView(js_object({"block": "start"}))
+        """The card, beside its panel; on a phone, where the card sits far below, the pad and the verdict (the
+        card's "do" line is pinned at the bottom)."""
+        if self.card.hidden:
+            return
+        wide = window.innerWidth >= 980
+        (self.card if wide else self.bench).scrollIntoView(js_object({"block": "start"}))

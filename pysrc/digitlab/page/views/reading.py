@@ -80,12 +80,6 @@ class Verdict:
         self.digit.textContent = str(reading.digit)
         self.message.textContent = f"The flipped input (see Why): {words}" if session.flipped else words
 
-    def keep_in_view(self) -> None:
-        """After a stroke the verdict is on screen (on a phone it sits under the pad, maybe below the fold)."""
-        box = self.root.getBoundingClientRect()
-        if box.top < 0 or box.bottom > window.innerHeight:
-            self.root.scrollIntoView(js_object({"block": "nearest"}))
-
     def show_bars(self, session: Session) -> None:
         reading, other = session.reading, session.other_digit()
         for digit, p, (row, bar, value) in zip(session.digits, reading.probabilities, self.bars(session.digits)):
