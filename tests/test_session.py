@@ -228,8 +228,10 @@ def test_the_address_names_a_pair_or_says_why_not():
     assert address.asked("#pair=9-9") == address.BadAddress(
         "The address asked for 9 and 9: a pair needs two different digits"
     )
-    for bad in ("#pair=abc", "#pair=1-23", "#lesson=flip", "#tens"):  # a lesson the page does not know, too
+    for bad in ("#pair=abc", "#pair=1-23", "#tens"):
         assert "names no pair" in address.asked(bad).why
+    unknown = address.asked("#lesson=flop", ("flip", "sum")).why  # a lesson the page does not know
+    assert "no lesson has that name" in unknown and "flip, sum" in unknown
     assert address.asked("#" + "x" * 100).why.count("x") < 45  # quoted, not echoed whole
 
 
