@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import js
 from pyodide.ffi import JsException, create_proxy, to_js
 
@@ -46,6 +48,12 @@ def download(name: str, text: str) -> None:
     js.setTimeout(create_proxy(lambda: js.URL.revokeObjectURL(url)), 1000)
 
 
+def refusal_name(exc: JsException) -> str:
+    """The browser's name for why it refused ('QuotaExceededError'), out of Pyodide's wording of it."""
+    found = re.search(r"\b(\w+Error)\b", str(exc))
+    return f"{found[1]}: its storage is full or off" if found else "its storage is full or off"
+
+
 class Storage:
     """localStorage that may be missing (private mode), full, or hold garbage: never raises."""
 
@@ -59,10 +67,8 @@ class Storage:
         """Store; return a message if the browser refused."""
         try:
             window.localStorage.setItem(key, value)
-        except JsException:  # full (QuotaExceededError), or switched off for this site
-            return (
-                "this browser would not save it (its storage is full or switched off); it stays in use until you reload"
-            )
+        except JsException as exc:  # full (QuotaExceededError), or switched off for this site
+            return f"this browser would not save it ({refusal_name(exc)}); it stays in use until you reload"
         return None
 
     def keys(self, prefix: str) -> list[str]:

@@ -72,9 +72,9 @@ class CourseView:
             return None
 
     def bring_into_view(self) -> None:
-        """The card, beside its panel; on a phone, where the card sits far below, the pad and the verdict (the
-        card's "do" line is pinned at the bottom)."""
+        """The card, beside its panel; on a phone, for a lesson done by drawing, the pad and the verdict instead
+        (the card sits far below them; its "do" line is pinned at the bottom)."""
         if self.card.hidden:
             return
-        wide = window.innerWidth >= 980
-        (self.card if wide else self.bench).scrollIntoView(js_object({"block": "start"}))
+        at_the_pad = window.innerWidth < 980 and self.card.parentElement.dataset.place in ("draw", "curves")
+        (self.bench if at_the_pad else self.card).scrollIntoView(js_object({"block": "start"}))
