@@ -171,3 +171,14 @@ def test_the_run_record_per_model_feeds_the_rules(monkeypatch):
         Pair(0, 1): [("lbfgs", 30, 0.0006)],
         Pair(3, 5): [("lbfgs", 30, 0.0006), ("lbfgs", 30, 0.01)],
     }
+
+
+def test_every_lesson_card_has_a_place_in_the_page_and_names_its_panel():
+    from pathlib import Path
+
+    from digitlab.course import PANELS
+
+    page = (Path(__file__).resolve().parents[1] / "site" / "index.html").read_text()
+    for lesson in LESSONS:
+        assert f'data-place="{lesson.section}"' in page, lesson.name
+        assert f"beside {PANELS[lesson.section]}:" in lesson.setup

@@ -16,6 +16,8 @@ from .config import HYPERPARAMETERS
 from .honesty import SURE
 from .weights import parse_json
 
+# The panel each place of a lesson card is in (site/index.html's data-place), as the page names it.
+PANELS = {"draw": "Draw", "why": "Why", "curves": "Why", "train": "Train", "judge": "Judge", "mistakes": "Judge"}
 MAX_STORED = 2_000  # bytes: twelve names of at most twenty letters fit ten times over
 
 
@@ -42,7 +44,7 @@ class Lesson:
             said.append(f"{labels[key].label.lower()} {words}")
         if isinstance(self.model, Pair):
             said.append("threshold 0.50 in Judge (where the verdict reads)")
-        return "Set up for you: " + "; ".join(said) + "."
+        return f"Set up for you, beside {PANELS[self.section]}: " + "; ".join(said) + "."
 
 
 LESSONS = (
