@@ -279,3 +279,24 @@ def test_start_over_gives_every_model_its_shipped_weights_the_ten_digits_that_pa
     session.start_over()
     assert session.ten_weights is shipped_ten and session.lab.ten_weights is shipped_ten
     assert session.reading.honesty.share > 0.15 and session.course.done == set() and session.shipped
+
+
+def test_teaching_a_pair_a_misread_digit_keeps_what_the_model_knew(labs):
+    lab = labs["3-5"]
+    lab.reset()
+    lab.examples = []
+    before = lab.test_report()
+    mistake = before.mistakes[0]
+    x = [v / 255 for v in lab.bundle.test.image_bytes(mistake.index)]
+    lab.add_example(x, lab.digits.index(mistake.truth))
+    plan = lab.plan(lab.weights, teaching=True)
+    *_, last = [p for p in lab.teaching_run(plan) if p is not None]
+    lab.adopt(last, lab.teach_config(), "taught", plan)
+    after = lab.test_report()
+    try:
+        assert lab.explain(mnist_input(lab, mistake.index).stages).digit == mistake.truth
+        assert after.accuracy >= before.accuracy - 0.01
+        assert max(b - a for b, a in zip(before.per_label, after.per_label)) <= 0.03
+    finally:
+        lab.reset()
+        lab.examples = []
