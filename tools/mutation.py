@@ -131,7 +131,8 @@ def mutate(tree: ast.Module, index: int, kind: str) -> tuple[ast.Module, int]:
     return ast.fix_missing_locations(tree), node.lineno
 
 
-PROJECT = ("pysrc", "tests", "tools", "site", "weights", "build.py", "pyproject.toml", "README.md")  # what the CPython tests read
+# What the CPython tests read.
+PROJECT = ("pysrc", "tests", "tools", "site", "weights", "build.py", "pyproject.toml", "README.md")
 
 
 def copy_project(folder: str) -> Path:
