@@ -183,3 +183,7 @@ def test_a_choice_and_a_refusal_say_themselves():
     long = "#" + "y" * 60
     assert address.asked(long).why.count("y") == 38  # 39 characters of it shown, the "#" among them, then "…"
     assert json.loads(json.dumps(list(Pair(3, 5).digits))) == [3, 5]
+
+
+def test_full_ink_stays_full():
+    assert example_from_image([1.0, 0.999, 0.002] + [0.0] * 781, 0).pixels[:3] == bytes([255, 255, 1])

@@ -226,3 +226,12 @@ def test_the_page_trains_on_every_4th_image_of_each_digit_as_the_thinned_bundle_
     train = lab.design("train")
     assert (train.n, train.pixels, train.labels) == (thinned.n, thinned.pixels, list(thinned.labels))
     assert lab.design("all").n == lab.bundle.train.n == 8004
+
+
+def test_a_ten_digit_reading_names_its_digits_and_compares_as_the_written_sum(lab, shipped):
+    lab.reset()
+    stages = mnist_stages(lab.bundle.test.image_bytes(0))
+    reading = lab.explain(stages)
+    assert reading.digits == tuple(range(10)) and reading.p1 == reading.p
+    other = reading.runner_up
+    assert lab.comparison(reading, other) == compare(shipped, stages, reading.digit, other)
