@@ -188,3 +188,12 @@ def app(shared_page):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def course(app):
+    """The shared page with no lesson done (the course's tests)."""
+    app.evaluate("localStorage.clear()")
+    app.click('[data-testid="start-over"]')
+    app.click('[data-testid="start-over-yes"]')
+    return app

@@ -40,15 +40,6 @@ def run_and_wait(page, testid: str = "train") -> None:
     page.wait_for_function(f"document.querySelector('[data-testid=progress]').dataset.runs > {before}")
 
 
-@pytest.fixture
-def course(app):
-    """The shared page with no lesson done."""
-    app.evaluate("localStorage.clear()")
-    app.click('[data-testid="start-over"]')
-    app.click('[data-testid="start-over-yes"]')
-    return app
-
-
 def test_the_course_is_the_first_thing_a_visitor_sees(course):
     strip = course.locator('[data-testid="course"]').bounding_box()
     assert strip["y"] < course.locator('[data-testid="pad"]').bounding_box()["y"]

@@ -28,14 +28,6 @@ def in_view(page, testid: str) -> bool:
     return page.evaluate(IN_VIEW, testid)
 
 
-@pytest.fixture
-def course(app):
-    app.evaluate("localStorage.clear()")
-    app.click('[data-testid="start-over"]')
-    app.click('[data-testid="start-over-yes"]')
-    return app
-
-
 def test_every_lesson_opened_from_its_mark_shows_pad_verdict_do_line_and_control_on_one_screen(course):
     course.set_viewport_size({"width": 1280, "height": 800})
     try:
