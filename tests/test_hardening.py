@@ -271,8 +271,8 @@ def test_the_service_worker_caches_nothing_damaged_and_replaces_what_was_damaged
     context.close()
 
 
-def test_a_damaged_cached_file_is_served_once_only(browser, faulty):
-    url, _ = faulty
+def cached_then_damaged(browser, url: str):
+    """A first visit that cached every file, then its cached weights.json damaged (storage, an extension, a bug)."""
     context = new_context(browser, service_workers="allow")
     page = context.new_page()
     page.goto(url)
@@ -284,6 +284,11 @@ def test_a_damaged_cached_file_is_served_once_only(browser, faulty):
         await (await caches.open(name)).put('./weights.json', new Response('{"damaged": true}'));
     }"""
     )
+    return context, page
+
+
+def test_a_damaged_cached_file_is_served_once_only(browser, faulty):
+    context, page = cached_then_damaged(browser, faulty[0])
     page.reload()
     page.wait_for_selector('[data-testid="repair"]:not([hidden])', timeout=60_000)
     # The worker checks what it served, and puts a good copy in its place.
@@ -297,18 +302,7 @@ def test_a_damaged_cached_file_is_served_once_only(browser, faulty):
 def test_offline_a_damaged_cached_file_is_kept_said_plainly_and_replaced_once_online(browser, faulty):
     """It used to be deleted offline and never cached again, the badge still saying "available offline", and
     Repair offline wiped the rest."""
-    url, _ = faulty
-    context = new_context(browser, service_workers="allow")
-    page = context.new_page()
-    page.goto(url)
-    wait_ready(page)
-    page.wait_for_selector('[data-testid="offline-badge"]:not([hidden])')
-    page.evaluate(
-        """async () => {
-        const name = (await caches.keys()).find((n) => n.startsWith('digitlab:'));
-        await (await caches.open(name)).put('./weights.json', new Response('{"damaged": true}'));
-    }"""
-    )
+    context, page = cached_then_damaged(browser, faulty[0])
     context.set_offline(True)
     page.reload()
     page.wait_for_selector('[data-testid="offline-broken"]:not([hidden])', timeout=30_000)

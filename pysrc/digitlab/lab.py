@@ -13,6 +13,7 @@ show (`threshold`, `attribution`).
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 import re
 from collections.abc import Iterator, Sequence
@@ -110,7 +111,7 @@ class Lab:
         when the weights keep no record of their rows."""
         return None
 
-    @property
+    @functools.cached_property  # the shipped weights never change; asked at every weight map drawn
     def weight_scale(self) -> float:
         """The largest |weight| of the shipped weights: every weight map of this model is drawn at that scale."""
         return max(abs(v) for row in self.shipped.rows for v in row) or 1.0
