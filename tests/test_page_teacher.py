@@ -195,3 +195,12 @@ def test_the_first_screen_says_what_the_model_is_and_where_to_start(course):
     course.click('[data-testid="try-hard-pair"]')
     course.wait_for_selector('body[data-pair="3-5"][data-ready="true"]')
     assert float(course.get_attribute('[data-testid="test-accuracy"]', "data-value")) < 1  # something to see
+
+
+@pytest.mark.parametrize("model", ["#ten", "#pair=3-5"])
+def test_on_a_phone_nothing_is_wider_than_the_screen(make_page, model):
+    """A panel wider than the phone (the ten templates, the 10x10 table) made the browser zoom the page out:
+    laid out 770 px wide, everything at half size."""
+    page = make_page(model, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    assert page.evaluate("innerWidth") == 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
